@@ -1,0 +1,21 @@
+// The assembler derived from the model's syntax templates. Source lines are
+//   [label:]... [instruction | directive] [; comment]
+// with directives .org, .word, .byte, .zero, .equ, .phase/.dephase (see
+// docs/assembly.md). Two passes: the first matches templates and places
+// labels, the second evaluates operands and encodes.
+#pragma once
+
+#include "asm/image.hpp"
+
+#include <string>
+
+namespace popek::assembler {
+
+struct AsmResult {
+  Image image;
+  std::string error;  // "file:line:col: message"; empty on success
+};
+
+AsmResult assemble(const model::Model& m, const std::string& path, const std::string& text);
+
+} // namespace popek::assembler

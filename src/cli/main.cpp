@@ -1,0 +1,31 @@
+// popek: decides whether an instruction set can be virtualized by
+// trap-and-emulate (Popek & Goldberg, 1974), and shows the evidence.
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+int main(int argc, char** argv) {
+  CLI::App app{"popek: trap-and-emulate virtualizability of instruction sets (Popek & Goldberg, 1974)"};
+  app.require_subcommand(1);
+  app.footer("Exit codes: 0 success, 1 the program did not halt (run), 2 bad input.\n"
+             "MODEL is a bundled model's name (see `popek models`) or the path of a .isa file.");
+  int rc = popek::cli::kOk;
+  popek::cli::setup_models(app, rc);
+  popek::cli::setup_show(app, rc);
+  popek::cli::setup_run(app, rc);
+  popek::cli::setup_asm(app, rc);
+  popek::cli::setup_disasm(app, rc);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return popek::cli::kBadInput;
+  }
+  return rc;
+}

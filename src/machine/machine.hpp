@@ -1,0 +1,110 @@
+// The bare-metal reference machine: executes any model concretely, one
+// instruction at a time. An instruction either completes or traps with no
+// partial effects (writes are logged and rolled back); the model's trap entry
+// is applied afterwards, as a separate step.
+#pragma once
+
+#include "machine/bytecode.hpp"
+#include "model/decoder.hpp"
+#include "model/model.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace popek::machine {
+
+struct Outcome {
+  enum Kind { Completed, Trapped, Halted } kind = Completed;
+  int insn = -1;           // instruction index; -1 when fetch trapped or the encoding is undefined
+  unsigned units = 0;      // instruction length in fetch units (0 if not decoded)
+  model::Bits raw = 0;     // the fetched bits
+  unsigned cause = 0;      // Trapped: index into model.traps
+  uint64_t arg = 0;        // Trapped: the trap's argument
+  bool memory = false;     // Trapped: raised by address translation (a memory trap)
+};
+
+// One location changed by the last step, with its value before.
+struct Change {
+  bool memory;      // false: a register cell
+  uint64_t loc;     // register cell, or index into all memories (see Machine::locate)
+  uint64_t before;
+};
+
+class Machine {
+public:
+  explicit Machine(std::shared_ptr<const model::Model> m);
+
+  const model::Model& model() const { return *m_; }
+
+  // Registers take their reset values, memory is zeroed.
+  void reset();
+
+  // -- state access (register r, entry i for files) --
+  uint64_t reg(unsigned r, unsigned i = 0) const { return cells_[m_->regs[r].slot + i]; }
+  void set_reg(unsigned r, uint64_t v, unsigned i = 0);
+  uint64_t mode() const { return reg(m_->mode_reg); }
+  uint64_t pc() const { return reg(m_->pc_reg); }
+  uint64_t mem(unsigned memory, uint64_t addr) const { return mem_[mem_base_[memory] + addr]; }
+  void set_mem(unsigned memory, uint64_t addr, uint64_t v);
+  const uint64_t* reg_cells() const { return cells_.data(); }
+  uint64_t* reg_cells() { return cells_.data(); }
+
+  // -- execution --
+  // Fetches, decodes and executes one instruction. On a trap the state is as
+  // before the instruction and the trap entry has NOT been applied.
+  Outcome execute();
+  // Applies the model's trap entry for a trapped outcome.
+  void enter_trap(const Outcome& o);
+  // execute() followed by enter_trap() when it trapped.
+  Outcome step();
+
+  struct RunResult {
+    Outcome last;
+    uint64_t steps = 0;
+    bool halted = false;  // false: stopped by the step budget
+  };
+  RunResult run(uint64_t max_steps);
+
+  // Locations changed by the last execute()/step(), oldest first (may repeat).
+  const std::vector<Change>& changes() const { return log_; }
+  // Memory number and address of a Change::loc for memory.
+  std::pair<unsigned, uint64_t> locate(uint64_t flat) const;
+  // The register and entry that own a register cell.
+  std::pair<unsigned, unsigned> reg_of_cell(uint64_t cell) const;
+
+private:
+  friend class Compiler;
+  enum class Status { Done, Trap, Halt };
+  Status exec(const Compiled& c);
+  void rollback();
+  void set_logged(uint32_t cell, uint64_t v);
+  uint32_t decode_cached(model::Bits raw);
+  void load_fields(int insn, model::Bits raw);
+
+  std::shared_ptr<const model::Model> m_;
+  model::Decoder decoder_;
+  std::vector<uint64_t> cells_;  // registers, constants, fields, locals, temporaries
+  std::vector<uint64_t> mem_;    // every memory, one after another
+  std::vector<uint64_t> mem_base_;
+  unsigned max_fields_ = 0;
+  Compiled fetch_, trap_entry_;
+  std::vector<Compiled> insns_;
+  std::vector<Change> log_;
+  bool pc_written_ = false;
+  uint64_t trap_cause_ = 0, trap_arg_ = 0;
+  bool trap_memory_ = false;
+
+  // Decoded-instruction cache for single-unit machines: raw unit -> instruction and fields.
+  static constexpr unsigned kCacheSize = 4096;
+  struct CacheEntry {
+    uint64_t raw = 0;
+    int32_t insn = -2;  // -2 empty, -1 undefined
+  };
+  std::vector<CacheEntry> cache_;
+  std::vector<uint64_t> cache_fields_;
+  bool single_unit_ = true;
+};
+
+} // namespace popek::machine
