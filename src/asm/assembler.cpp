@@ -45,6 +45,7 @@ std::vector<TplTok> template_tokens(const model::Syntax& s) {
 
 struct Operand {
   unsigned field;
+  unsigned piece = 0;   // the syntax piece it fills
   size_t begin, end;    // token range of an expression
   bool reg = false;
   uint64_t reg_index = 0;
@@ -230,7 +231,7 @@ private:
         continue;
       }
       const model::SyntaxPiece& piece = in.syntax.pieces[tt.piece];
-      Operand op{piece.field, p, p};
+      Operand op{piece.field, tt.piece, p, p};
       if (piece.format == model::SyntaxPiece::RegName) {
         const model::Register& file = m_.regs[piece.file];
         bool found = false;
@@ -404,10 +405,15 @@ private:
           uint64_t v = op.reg_index;
           if (!op.reg) {
             int64_t x = eval(s, op.begin, op.end);
-            bool fits = f.width >= 64 || (x >= -(int64_t{1} << (f.width - 1)) && x < (int64_t{1} << f.width));
-            if (!fits)
+            // A signed operand ({f:s}) must fit as two's complement; others also accept
+            // values up to 2^width - 1.
+            bool is_signed = in.syntax.pieces[op.piece].format == model::SyntaxPiece::Signed;
+            int64_t lo = f.width >= 64 ? INT64_MIN : -(int64_t{1} << (f.width - 1));
+            int64_t hi = f.width >= 64 ? INT64_MAX : is_signed ? (int64_t{1} << (f.width - 1)) - 1 : (int64_t{1} << f.width) - 1;
+            if (x < lo || x > hi)
               fail(s.line, s.toks[op.begin].col,
-                   fmt::format("{} does not fit in the {}-bit field '{}'", x, f.width, f.name));
+                   fmt::format("{} does not fit in the {}-bit {}field '{}' ({}..{})", x, f.width,
+                               is_signed ? "signed " : "", f.name, lo, hi));
             v = static_cast<uint64_t>(x) & width_mask(f.width);
           }
           raw = in.enc.insert(op.field, v, raw);

@@ -1,10 +1,57 @@
 #include "machine/compiler.hpp"
 
+#include <algorithm>
+
 namespace popek::machine {
 
 using model::Op;
 using model::SOp;
 using model::width_mask;
+
+namespace {
+
+uint64_t fold(Code c, uint64_t a, uint64_t b, uint64_t k, unsigned w) {
+  switch (c) {
+#define POPEK_FOLD(n)                                                                              \
+  case Code::n: return pure_op<Code::n>(a, b, k, w);
+    POPEK_PURE_OPS(POPEK_FOLD)
+#undef POPEK_FOLD
+  default: return 0;
+  }
+}
+
+bool is_cmp(Op op) { return op >= Op::Eq && op <= Op::Sle; }
+
+Code cmp_code(Op op) {
+  switch (op) {
+  case Op::Eq: return Code::Eq;
+  case Op::Ne: return Code::Ne;
+  case Op::Ult: return Code::Ult;
+  case Op::Ule: return Code::Ule;
+  case Op::Slt: return Code::Slt;
+  default: return Code::Sle;
+  }
+}
+
+// !(a op b) as (x op' y): the operands may swap.
+void negate_cmp(Code& c, uint32_t& a, uint32_t& b) {
+  switch (c) {
+  case Code::Eq: c = Code::Ne; return;
+  case Code::Ne: c = Code::Eq; return;
+  case Code::Ult: c = Code::Ule; break;
+  case Code::Ule: c = Code::Ult; break;
+  case Code::Slt: c = Code::Sle; break;
+  default: c = Code::Slt; break;
+  }
+  std::swap(a, b);
+}
+
+Code offset(Code base, Code cmp) {
+  return static_cast<Code>(static_cast<unsigned>(base) + static_cast<unsigned>(cmp) -
+                           static_cast<unsigned>(Code::Eq));
+}
+
+} // namespace
 
 uint32_t Compiler::alloc() {
   cells_.push_back(0);
@@ -17,59 +64,174 @@ uint32_t Compiler::constant(uint64_t v) {
   uint32_t c = alloc();
   cells_[c] = v;
   consts_[v] = c;
+  const_cells_.insert(c);
   return c;
 }
 
-uint32_t Compiler::emit(Code c, unsigned width, uint32_t a, uint32_t b, uint64_t k, uint8_t w) {
-  (void)width;
-  machine::Operation op;
+bool Compiler::const_value(uint32_t cell, uint64_t& v) const {
+  if (!const_cells_.count(cell)) return false;
+  v = cells_[cell];
+  return true;
+}
+
+void Compiler::push(Operation op) {
+  switch (op.code) {
+  case Code::SetReg:
+  case Code::SetRegBits:
+  case Code::SetPc:
+  case Code::SetPcBits:
+  case Code::SetFile:
+  case Code::SetMem: out_->max_writes += 1; break;
+  case Code::SetMemN: out_->max_writes += op.w; break;
+  default: break;
+  }
+  out_->ops.push_back(op);
+}
+
+uint32_t Compiler::pure(Code c, uint32_t a, uint32_t b, uint64_t k, unsigned w, bool binary) {
+  uint64_t va = 0, vb = 0;
+  bool ca = const_value(a, va), cb = !binary || const_value(b, vb);
+  if (ca && cb) return constant(fold(c, va, vb, k, w));
+  // x + 0, x - 0, x | 0, x ^ 0 are x: both sides have one width, so x is already masked.
+  if (binary && cb && vb == 0 && (c == Code::Add || c == Code::Sub || c == Code::Or || c == Code::Xor)) return a;
+  if (binary && ca && va == 0 && (c == Code::Add || c == Code::Or || c == Code::Xor)) return b;
+  Operation op;
   op.code = c;
   op.d = alloc();
   op.a = a;
   op.b = b;
   op.k = k;
-  op.w = w;
-  out_->ops.push_back(op);
+  op.w = static_cast<uint8_t>(w);
+  push(op);
+  if (c == Code::AndK) masked_[op.d] = {a, k};
   return op.d;
 }
 
-Compiled Compiler::compile(const model::Routine& r, unsigned nfields) {
+Compiled Compiler::compile(const model::Routine& r, unsigned nfields,
+                           const std::vector<std::optional<uint64_t>>& fixed) {
   Compiled c;
   out_ = &c;
   c.fields = static_cast<uint32_t>(cells_.size());
   for (unsigned i = 0; i < nfields; ++i) alloc();
   locals_.assign(r.locals.size(), 0);
   for (unsigned i = 0; i < r.nparams; ++i) {
+    if (i < fixed.size() && fixed[i]) {
+      locals_[i] = constant(*fixed[i]);
+      continue;
+    }
     locals_[i] = alloc();
     c.params.push_back(locals_[i]);
   }
+  written_.assign(m_.regs.size(), false);
+  note_writes(r.body);
   block(r.body);
   if (r.result != model::kNoExpr) c.result = expr(r.result);
-  machine::Operation ret;
+  Operation ret;
   ret.code = Code::Ret;
-  c.ops.push_back(ret);
+  push(ret);
+  eliminate_dead_ops(c);
   out_ = nullptr;
   return c;
+}
+
+void Compiler::note_writes(const std::vector<model::StmtId>& b) {
+  for (model::StmtId id : b) {
+    const model::Stmt& s = m_.arena.stmt(id);
+    if (s.op == SOp::SetReg || s.op == SOp::SetFile) written_[s.a] = true;
+    note_writes(s.then_);
+    note_writes(s.else_);
+  }
+}
+
+// Removes operations whose results nobody reads (for instance the mask of an
+// address that a memory operation masks anyway), then renumbers jumps.
+void Compiler::eliminate_dead_ops(Compiled& c) const {
+  auto pure_like = [](Code k) {
+    return k <= Code::Concat || k == Code::Mov || k == Code::Ite || k == Code::FileRead ||
+           k == Code::MemRead || k == Code::MemReadN;
+  };
+  std::vector<bool> dead(c.ops.size(), false);
+  for (bool changed = true; changed;) {
+    changed = false;
+    std::set<uint32_t> used{c.result};
+    for (size_t i = 0; i < c.ops.size(); ++i) {
+      if (dead[i]) continue;
+      const Operation& o = c.ops[i];
+      used.insert(o.a);
+      if (o.code != Code::MemRead) used.insert(o.b);  // MemRead's b is a mask
+      if (o.code == Code::Ite) used.insert(static_cast<uint32_t>(o.k));
+      if (!pure_like(o.code)) used.insert(o.d);  // Trap* read their argument from d
+    }
+    for (size_t i = 0; i < c.ops.size(); ++i)
+      if (!dead[i] && pure_like(c.ops[i].code) && !used.count(c.ops[i].d)) dead[i] = changed = true;
+  }
+  std::vector<uint64_t> new_index(c.ops.size() + 1, 0);
+  std::vector<Operation> kept;
+  for (size_t i = 0; i < c.ops.size(); ++i) {
+    new_index[i] = kept.size();
+    if (!dead[i]) kept.push_back(c.ops[i]);
+  }
+  new_index[c.ops.size()] = kept.size();
+  for (Operation& o : kept) {
+    bool jump = o.code == Code::Jmp || o.code == Code::Jz ||
+                (o.code >= Code::UnlessEq && o.code <= Code::UnlessSle);
+    if (jump) o.k = new_index[o.k];
+  }
+  c.ops = std::move(kept);
+}
+
+// An address for a memory of `addr_width` bits. Memory operations mask their
+// index, so taking the low bits of a wider value costs nothing here.
+uint32_t Compiler::address(model::ExprId id, unsigned addr_width) {
+  const model::Expr& e = m_.arena.expr(id);
+  if (e.op == Op::Extract && e.c == 0 && e.b + 1 == addr_width) return expr(e.a);
+  uint32_t cell = expr(id);
+  // The same through a local bound to such an extract (translate's `return abs[9:0]`);
+  // the source must be a cell no later statement changes.
+  auto it = masked_.find(cell);
+  if (it != masked_.end() && it->second.second == width_mask(addr_width) && it->second.first >= layout_.state_end)
+    return it->second.first;
+  return cell;
 }
 
 uint32_t Compiler::expr(model::ExprId id) {
   const model::Expr& e = m_.arena.expr(id);
   const uint64_t k = width_mask(e.width);
-  auto bin = [&](Code code, uint8_t w = 0) { return emit(code, e.width, expr(e.a), expr(e.b), k, w); };
-  const uint8_t aw = e.op >= Op::Not && e.op <= Op::Ite && e.op != Op::Extract
-                         ? m_.arena.expr(e.a).width
-                         : 0;
+  auto operand_width = [&] { return static_cast<unsigned>(m_.arena.expr(e.a).width); };
+  auto bin = [&](Code c, unsigned w = 0) {
+    uint32_t a = expr(e.a);
+    uint32_t b = expr(e.b);
+    return pure(c, a, b, k, w, true);
+  };
   switch (e.op) {
   case Op::Const: return constant(e.value);
   case Op::Field: return out_->fields + e.a;
   case Op::Local: return locals_[e.a];
   case Op::Reg: return m_.regs[e.a].slot;
-  case Op::FileRead: return emit(Code::FileRead, e.width, expr(e.b), 0, m_.regs[e.a].slot);
-  case Op::MemRead:
-    if (e.c == 1) return emit(Code::MemRead, e.width, expr(e.b), 0, mem_base_[e.a]);
-    return emit(Code::MemReadN, e.width, expr(e.b), e.a, 0, static_cast<uint8_t>(e.c));
-  case Op::Not: return emit(Code::Not, e.width, expr(e.a), 0, k);
-  case Op::Neg: return emit(Code::Neg, e.width, expr(e.a), 0, k);
+  case Op::FileRead: {
+    uint32_t idx = expr(e.b);
+    uint64_t v;
+    if (const_value(idx, v)) return m_.regs[e.a].slot + static_cast<uint32_t>(v);
+    Operation op{Code::FileRead, 0, alloc(), idx, 0, m_.regs[e.a].slot};
+    push(op);
+    return op.d;
+  }
+  case Op::MemRead: {
+    const model::Memory& mem = m_.mems[e.a];
+    uint32_t addr = address(e.b, mem.addr_width);
+    Operation op{e.c == 1 ? Code::MemRead : Code::MemReadN, 0, alloc(), addr, 0, 0};
+    if (e.c == 1) {
+      op.b = static_cast<uint32_t>(mem.size - 1);
+      op.k = layout_.mem_base[e.a];
+    } else {
+      op.b = e.a;
+      op.w = static_cast<uint8_t>(e.c);
+    }
+    push(op);
+    return op.d;
+  }
+  case Op::Not: return pure(Code::Not, expr(e.a), 0, k, 0, false);
+  case Op::Neg: return pure(Code::Neg, expr(e.a), 0, k, 0, false);
   case Op::Add: return bin(Code::Add);
   case Op::Sub: return bin(Code::Sub);
   case Op::Mul: return bin(Code::Mul);
@@ -83,30 +245,40 @@ uint32_t Compiler::expr(model::ExprId id) {
   case Op::Shl: return bin(Code::Shl, e.width);
   case Op::LShr: return bin(Code::LShr, e.width);
   case Op::AShr: return bin(Code::AShr, e.width);
-  case Op::Eq: return bin(Code::Eq, aw);
-  case Op::Ne: return bin(Code::Ne, aw);
-  case Op::Ult: return bin(Code::Ult, aw);
-  case Op::Ule: return bin(Code::Ule, aw);
-  case Op::Slt: return bin(Code::Slt, aw);
-  case Op::Sle: return bin(Code::Sle, aw);
+  case Op::Eq:
+  case Op::Ne:
+  case Op::Ult:
+  case Op::Ule:
+  case Op::Slt:
+  case Op::Sle: return bin(cmp_code(e.op), operand_width());
   case Op::Extract: {
+    const model::Expr& src = m_.arena.expr(e.a);
+    if (src.op == Op::Reg) {
+      // A declared field of a register has a shadow cell kept up to date.
+      const model::Register& r = m_.regs[src.a];
+      for (size_t f = 0; f < r.fields.size(); ++f)
+        if (r.fields[f].hi == e.b && r.fields[f].lo == e.c) return layout_.shadows[src.a][f];
+    }
     uint32_t a = expr(e.a);
     if (e.c == 0) {
-      // Taking the low bits of a value that is already that narrow is free.
-      if (m_.arena.expr(e.a).width == e.width) return a;
-      return emit(Code::AndK, e.width, a, 0, k);
+      if (src.width == e.width) return a;
+      return pure(Code::AndK, a, 0, k, 0, false);
     }
-    return emit(Code::Extract, e.width, a, 0, k, static_cast<uint8_t>(e.c));
+    return pure(Code::Extract, a, 0, k, e.c, false);
   }
   case Op::Concat: {
     uint32_t a = expr(e.a), b = expr(e.b);
-    return emit(Code::Concat, e.width, a, b, k, m_.arena.expr(e.b).width);
+    return pure(Code::Concat, a, b, k, m_.arena.expr(e.b).width, true);
   }
   case Op::ZExt: return expr(e.a);  // cells always hold zero-extended values
-  case Op::SExt: return emit(Code::SExt, e.width, expr(e.a), 0, k, aw);
+  case Op::SExt: return pure(Code::SExt, expr(e.a), 0, k, operand_width(), false);
   case Op::Ite: {
     uint32_t c = expr(e.a), a = expr(e.b), b = expr(e.c);
-    return emit(Code::Ite, e.width, c, a, b);
+    uint64_t v;
+    if (const_value(c, v)) return v ? a : b;
+    Operation op{Code::Ite, 0, alloc(), c, a, b};
+    push(op);
+    return op.d;
   }
   }
   return 0;
@@ -116,14 +288,109 @@ void Compiler::block(const std::vector<model::StmtId>& b) {
   for (model::StmtId s : b) stmt(s);
 }
 
+bool Compiler::trap_if(model::ExprId cond, const model::Stmt& trap, bool negate) {
+  const model::Expr& ce = m_.arena.expr(cond);
+  Operation op;
+  op.d = trap.b == model::kNoExpr ? constant(0) : expr(trap.b);
+  op.k = trap.a | (uint64_t{trap.memory_trap} << 32);
+  if (is_cmp(ce.op)) {
+    Code c = cmp_code(ce.op);
+    op.a = expr(ce.a);
+    op.b = expr(ce.b);
+    if (negate) negate_cmp(c, op.a, op.b);
+    op.w = m_.arena.expr(ce.a).width;
+    uint64_t va, vb;
+    if (const_value(op.a, va) && const_value(op.b, vb)) {
+      if (!fold(c, va, vb, 0, op.w)) return true;  // never traps
+      op.code = Code::Trap;
+    } else {
+      op.code = offset(Code::TrapIfEq, c);
+    }
+  } else {
+    op.a = expr(cond);
+    uint64_t v;
+    if (const_value(op.a, v)) {
+      if ((v != 0) == negate) return true;
+      op.code = Code::Trap;
+    } else {
+      op.code = negate ? Code::TrapIfZ : Code::TrapIfNz;
+    }
+  }
+  push(op);
+  return true;
+}
+
+void Compiler::branch(const model::Stmt& s) {
+  const model::Expr& ce = m_.arena.expr(s.a);
+  // The common guard shapes: `if c { trap X }` and `require c` (if c {} else { trap X }).
+  auto lone_trap = [&](const std::vector<model::StmtId>& b) {
+    return b.size() == 1 && m_.arena.stmt(b[0]).op == SOp::Trap;
+  };
+  if (s.else_.empty() && lone_trap(s.then_)) {
+    trap_if(s.a, m_.arena.stmt(s.then_[0]), false);
+    return;
+  }
+  if (s.then_.empty() && lone_trap(s.else_)) {
+    trap_if(s.a, m_.arena.stmt(s.else_[0]), true);
+    return;
+  }
+  Operation jump;
+  if (is_cmp(ce.op)) {
+    jump.a = expr(ce.a);
+    jump.b = expr(ce.b);
+    jump.w = m_.arena.expr(ce.a).width;
+    Code c = cmp_code(ce.op);
+    uint64_t va, vb;
+    if (const_value(jump.a, va) && const_value(jump.b, vb)) {
+      block(fold(c, va, vb, 0, jump.w) ? s.then_ : s.else_);
+      return;
+    }
+    jump.code = offset(Code::UnlessEq, c);
+  } else {
+    jump.a = expr(s.a);
+    uint64_t v;
+    if (const_value(jump.a, v)) {
+      block(v ? s.then_ : s.else_);
+      return;
+    }
+    jump.code = Code::Jz;
+  }
+  size_t at_jump = out_->ops.size();
+  push(jump);
+  block(s.then_);
+  if (s.else_.empty()) {
+    out_->ops[at_jump].k = out_->ops.size();
+    return;
+  }
+  Operation skip;
+  skip.code = Code::Jmp;
+  size_t at_skip = out_->ops.size();
+  push(skip);
+  out_->ops[at_jump].k = out_->ops.size();
+  block(s.else_);
+  out_->ops[at_skip].k = out_->ops.size();
+}
+
 void Compiler::stmt(model::StmtId id) {
   const model::Stmt& s = m_.arena.stmt(id);
-  machine::Operation op;
+  Operation op;
   switch (s.op) {
   case SOp::Let: {
     uint32_t v = expr(s.b);
-    // Locals must not alias registers, which later statements may change.
-    if (v < m_.nslots) v = emit(Code::Mov, 0, v);
+    // A local must not alias a register that a later statement may change.
+    int r = -1;
+    for (size_t i = 0; i < m_.regs.size() && v < layout_.state_end; ++i) {
+      const model::Register& reg = m_.regs[i];
+      bool in_reg = v >= reg.slot && v < reg.slot + reg.count;
+      bool in_shadow = std::find(layout_.shadows[i].begin(), layout_.shadows[i].end(), v) !=
+                       layout_.shadows[i].end();
+      if (in_reg || in_shadow) r = static_cast<int>(i);
+    }
+    if (v < layout_.state_end && (r < 0 || written_[static_cast<size_t>(r)])) {
+      Operation mov{Code::Mov, 0, alloc(), v, 0, 0};
+      push(mov);
+      v = mov.d;
+    }
     locals_[s.a] = v;
     return;
   }
@@ -136,7 +403,14 @@ void Compiler::stmt(model::StmtId id) {
     op.a = expr(s.b);
     op.k = width_mask(s.hi - s.lo + 1u) << s.lo;
     op.w = s.lo;
-    break;
+    push(op);
+    if (!r.fields.empty()) {
+      Operation refresh;
+      refresh.code = Code::Refresh;
+      refresh.a = s.a;
+      push(refresh);
+    }
+    return;
   }
   case SOp::SetFile: {
     const model::Register& r = m_.regs[s.a];
@@ -149,11 +423,13 @@ void Compiler::stmt(model::StmtId id) {
     break;
   }
   case SOp::SetMem: {
-    uint32_t addr = expr(s.b);
+    const model::Memory& mem = m_.mems[s.a];
+    uint32_t addr = address(s.b, mem.addr_width);
     uint32_t val = expr(s.d);
     if (s.c == 1) {
       op.code = Code::SetMem;
-      op.d = static_cast<uint32_t>(mem_base_[s.a]);
+      op.d = static_cast<uint32_t>(layout_.mem_base[s.a]);
+      op.k = mem.size - 1;
     } else {
       op.code = Code::SetMemN;
       op.k = s.a;
@@ -163,35 +439,15 @@ void Compiler::stmt(model::StmtId id) {
     op.b = val;
     break;
   }
-  case SOp::If: {
-    uint32_t c = expr(s.a);
-    machine::Operation jz;
-    jz.code = Code::Jz;
-    jz.a = c;
-    size_t at_jz = out_->ops.size();
-    out_->ops.push_back(jz);
-    block(s.then_);
-    if (s.else_.empty()) {
-      out_->ops[at_jz].k = out_->ops.size();
-      return;
-    }
-    machine::Operation jmp;
-    jmp.code = Code::Jmp;
-    size_t at_jmp = out_->ops.size();
-    out_->ops.push_back(jmp);
-    out_->ops[at_jz].k = out_->ops.size();
-    block(s.else_);
-    out_->ops[at_jmp].k = out_->ops.size();
-    return;
-  }
+  case SOp::If: branch(s); return;
   case SOp::Trap:
     op.code = Code::Trap;
-    op.a = s.b == model::kNoExpr ? constant(0) : expr(s.b);
+    op.d = s.b == model::kNoExpr ? constant(0) : expr(s.b);
     op.k = s.a | (uint64_t{s.memory_trap} << 32);
     break;
   case SOp::Halt: op.code = Code::Halt; break;
   }
-  out_->ops.push_back(op);
+  push(op);
 }
 
 } // namespace popek::machine

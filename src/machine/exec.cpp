@@ -1,149 +1,162 @@
-// The interpreter loop of the reference machine. Semantics of every operation
-// follow SMT-LIB's bit-vector theory exactly (division by zero, shifts by at
-// least the width), so the concrete machine and the Z3 encoding agree.
+// The interpreter loop of the reference machine: threaded dispatch (one
+// indirect jump per operation) over the compiled operations. Pure operations
+// take their semantics from pure_op (bytecode.hpp), shared with constant folding.
 #include "machine/machine.hpp"
 
 namespace popek::machine {
 
-namespace {
-
-inline int64_t sx(uint64_t v, unsigned w) {
-  if (w >= 64) return static_cast<int64_t>(v);
-  uint64_t sign = uint64_t{1} << (w - 1);
-  return static_cast<int64_t>((v ^ sign) - sign);
-}
-
-inline uint64_t udiv(uint64_t a, uint64_t b, uint64_t mask) { return b == 0 ? mask : a / b; }
-inline uint64_t urem(uint64_t a, uint64_t b) { return b == 0 ? a : a % b; }
-
-inline bool neg(uint64_t v, unsigned w) { return (v >> (w - 1)) & 1; }
-
-uint64_t sdiv(uint64_t a, uint64_t b, unsigned w) {
-  uint64_t m = model::width_mask(w);
-  bool na = neg(a, w), nb = neg(b, w);
-  uint64_t ua = na ? (~a + 1) & m : a, ub = nb ? (~b + 1) & m : b;
-  uint64_t q = udiv(ua, ub, m);
-  return (na != nb) ? (~q + 1) & m : q;
-}
-
-uint64_t srem(uint64_t a, uint64_t b, unsigned w) {
-  uint64_t m = model::width_mask(w);
-  bool na = neg(a, w), nb = neg(b, w);
-  uint64_t ua = na ? (~a + 1) & m : a, ub = nb ? (~b + 1) & m : b;
-  uint64_t r = urem(ua, ub);
-  return na ? (~r + 1) & m : r;
-}
-
-} // namespace
-
 Machine::Status Machine::exec(const Compiled& code) {
-  uint64_t* c = cells_.data();
-  uint64_t* mem = mem_.data();
+  uint64_t* const c = cells_.data();
+  uint64_t* const mem = mem_.data();
+  Change* const log = log_.data();
   const Operation* const base = code.ops.data();
   const Operation* ip = base;
-  for (;; ++ip) {
-    const Operation& o = *ip;
-    switch (o.code) {
-    case Code::Mov: c[o.d] = c[o.a]; break;
-    case Code::AndK: c[o.d] = c[o.a] & o.k; break;
-    case Code::Extract: c[o.d] = (c[o.a] >> o.w) & o.k; break;
-    case Code::Add: c[o.d] = (c[o.a] + c[o.b]) & o.k; break;
-    case Code::Sub: c[o.d] = (c[o.a] - c[o.b]) & o.k; break;
-    case Code::Mul: c[o.d] = (c[o.a] * c[o.b]) & o.k; break;
-    case Code::And: c[o.d] = c[o.a] & c[o.b]; break;
-    case Code::Or: c[o.d] = c[o.a] | c[o.b]; break;
-    case Code::Xor: c[o.d] = c[o.a] ^ c[o.b]; break;
-    case Code::UDiv: c[o.d] = udiv(c[o.a], c[o.b], o.k); break;
-    case Code::URem: c[o.d] = urem(c[o.a], c[o.b]); break;
-    case Code::SDiv: c[o.d] = sdiv(c[o.a], c[o.b], o.w); break;
-    case Code::SRem: c[o.d] = srem(c[o.a], c[o.b], o.w); break;
-    case Code::Not: c[o.d] = ~c[o.a] & o.k; break;
-    case Code::Neg: c[o.d] = (~c[o.a] + 1) & o.k; break;
-    case Code::Shl: c[o.d] = c[o.b] >= o.w ? 0 : (c[o.a] << c[o.b]) & o.k; break;
-    case Code::LShr: c[o.d] = c[o.b] >= o.w ? 0 : c[o.a] >> c[o.b]; break;
-    case Code::AShr: {
-      int64_t v = sx(c[o.a], o.w);
-      uint64_t s = c[o.b] >= o.w ? o.w - 1 : c[o.b];
-      c[o.d] = static_cast<uint64_t>(v >> s) & o.k;
-      break;
-    }
-    case Code::Eq: c[o.d] = c[o.a] == c[o.b]; break;
-    case Code::Ne: c[o.d] = c[o.a] != c[o.b]; break;
-    case Code::Ult: c[o.d] = c[o.a] < c[o.b]; break;
-    case Code::Ule: c[o.d] = c[o.a] <= c[o.b]; break;
-    case Code::Slt: c[o.d] = sx(c[o.a], o.w) < sx(c[o.b], o.w); break;
-    case Code::Sle: c[o.d] = sx(c[o.a], o.w) <= sx(c[o.b], o.w); break;
-    case Code::SExt: c[o.d] = static_cast<uint64_t>(sx(c[o.a], o.w)) & o.k; break;
-    case Code::Concat: c[o.d] = (o.w >= 64 ? 0 : c[o.a] << o.w) | c[o.b]; break;
-    case Code::Ite: c[o.d] = c[o.a] ? c[o.b] : c[o.k]; break;
-    case Code::FileRead: c[o.d] = c[o.k + c[o.a]]; break;
-    case Code::MemRead: c[o.d] = mem[o.k + c[o.a]]; break;
-    case Code::MemReadN: {
-      const model::Memory& m = m_->mems[o.b];
-      const uint64_t at = mem_base_[o.b];
-      uint64_t v = 0;
-      for (unsigned i = 0; i < o.w; ++i) {
-        unsigned idx = m.endian == model::Endian::Big ? i : o.w - 1 - i;
-        v = (m.unit >= 64 ? 0 : v << m.unit) | mem[at + ((c[o.a] + idx) & (m.size - 1))];
-      }
-      c[o.d] = v;
-      break;
-    }
-    case Code::SetReg:
-      log_.push_back({false, o.d, c[o.d]});
-      c[o.d] = c[o.a];
-      break;
-    case Code::SetRegBits:
-      log_.push_back({false, o.d, c[o.d]});
-      c[o.d] = (c[o.d] & ~o.k) | ((c[o.a] << o.w) & o.k);
-      break;
-    case Code::SetPc:
-      log_.push_back({false, o.d, c[o.d]});
-      c[o.d] = c[o.a];
-      pc_written_ = true;
-      break;
-    case Code::SetPcBits:
-      log_.push_back({false, o.d, c[o.d]});
-      c[o.d] = (c[o.d] & ~o.k) | ((c[o.a] << o.w) & o.k);
-      pc_written_ = true;
-      break;
-    case Code::SetFile: {
-      uint64_t cell = o.d + c[o.a];
-      log_.push_back({false, cell, c[cell]});
-      c[cell] = (c[cell] & ~o.k) | ((c[o.b] << o.w) & o.k);
-      break;
-    }
-    case Code::SetMem: {
-      uint64_t at = o.d + c[o.a];
-      log_.push_back({true, at, mem[at]});
-      mem[at] = c[o.b];
-      break;
-    }
-    case Code::SetMemN: {
-      const model::Memory& m = m_->mems[o.k];
-      const uint64_t base_at = mem_base_[o.k];
-      const uint64_t um = model::width_mask(m.unit);
-      for (unsigned i = 0; i < o.w; ++i) {
-        unsigned idx = m.endian == model::Endian::Big ? o.w - 1 - i : i;  // unit holding bits [i*unit..]
-        uint64_t at = base_at + ((c[o.a] + idx) & (m.size - 1));
-        log_.push_back({true, at, mem[at]});
-        mem[at] = (i * m.unit >= 64 ? 0 : c[o.b] >> (i * m.unit)) & um;
-      }
-      break;
-    }
-    case Code::Jmp: ip = base + o.k - 1; break;
-    case Code::Jz:
-      if (!c[o.a]) ip = base + o.k - 1;
-      break;
-    case Code::Trap:
-      trap_cause_ = o.k & 0xffffffffu;
-      trap_memory_ = (o.k >> 32) != 0;
-      trap_arg_ = c[o.a];
-      return Status::Trap;
-    case Code::Halt: return Status::Halt;
-    case Code::Ret: return Status::Done;
-    }
+
+  static const void* const table[] = {
+#define POPEK_LABEL(n) &&op_##n,
+      POPEK_PURE_OPS(POPEK_LABEL)
+#undef POPEK_LABEL
+      &&op_Mov, &&op_Ite, &&op_FileRead, &&op_MemRead, &&op_MemReadN, &&op_SetReg, &&op_SetRegBits,
+      &&op_SetPc, &&op_SetPcBits, &&op_SetFile, &&op_SetMem, &&op_SetMemN, &&op_Refresh, &&op_Jmp,
+      &&op_Jz,
+#define POPEK_LABEL(n) &&op_Unless##n,
+      POPEK_CMP_OPS(POPEK_LABEL)
+#undef POPEK_LABEL
+#define POPEK_LABEL(n) &&op_TrapIf##n,
+      POPEK_CMP_OPS(POPEK_LABEL)
+#undef POPEK_LABEL
+      &&op_TrapIfNz, &&op_TrapIfZ, &&op_Trap, &&op_Halt, &&op_Ret};
+  static_assert(sizeof(table) / sizeof(table[0]) == static_cast<size_t>(Code::Count_));
+
+#define DISPATCH() goto* table[static_cast<unsigned>(ip->code)]
+#define NEXT()                                                                                     \
+  do {                                                                                             \
+    ++ip;                                                                                          \
+    DISPATCH();                                                                                    \
+  } while (0)
+#define LOG(is_mem, at, old) log[log_n_++] = Change{is_mem, at, old}
+
+  DISPATCH();
+
+#define POPEK_PURE(n)                                                                              \
+  op_##n : c[ip->d] = pure_op<Code::n>(c[ip->a], c[ip->b], ip->k, ip->w);                          \
+  NEXT();
+  POPEK_PURE_OPS(POPEK_PURE)
+#undef POPEK_PURE
+
+op_Mov:
+  c[ip->d] = c[ip->a];
+  NEXT();
+op_Ite:
+  c[ip->d] = c[ip->a] ? c[ip->b] : c[ip->k];
+  NEXT();
+op_FileRead:
+  c[ip->d] = c[ip->k + c[ip->a]];
+  NEXT();
+op_MemRead:
+  c[ip->d] = mem[ip->k + (c[ip->a] & ip->b)];
+  NEXT();
+op_MemReadN: {
+  const model::Memory& m = m_->mems[ip->b];
+  const uint64_t at = layout_.mem_base[ip->b];
+  uint64_t v = 0;
+  for (unsigned i = 0; i < ip->w; ++i) {
+    unsigned idx = m.endian == model::Endian::Big ? i : ip->w - 1u - i;
+    v = (m.unit >= 64 ? 0 : v << m.unit) | mem[at + ((c[ip->a] + idx) & (m.size - 1))];
   }
+  c[ip->d] = v;
+  NEXT();
+}
+op_SetReg:
+  LOG(false, ip->d, c[ip->d]);
+  c[ip->d] = c[ip->a];
+  NEXT();
+op_SetRegBits:
+  LOG(false, ip->d, c[ip->d]);
+  c[ip->d] = (c[ip->d] & ~ip->k) | ((c[ip->a] << ip->w) & ip->k);
+  NEXT();
+op_SetPc:
+  LOG(false, ip->d, c[ip->d]);
+  c[ip->d] = c[ip->a];
+  pc_written_ = true;
+  NEXT();
+op_SetPcBits:
+  LOG(false, ip->d, c[ip->d]);
+  c[ip->d] = (c[ip->d] & ~ip->k) | ((c[ip->a] << ip->w) & ip->k);
+  pc_written_ = true;
+  NEXT();
+op_SetFile: {
+  uint64_t cell = ip->d + c[ip->a];
+  LOG(false, cell, c[cell]);
+  c[cell] = (c[cell] & ~ip->k) | ((c[ip->b] << ip->w) & ip->k);
+  NEXT();
+}
+op_SetMem: {
+  uint64_t at = ip->d + (c[ip->a] & ip->k);
+  LOG(true, at, mem[at]);
+  mem[at] = c[ip->b];
+  NEXT();
+}
+op_SetMemN: {
+  const model::Memory& m = m_->mems[ip->k];
+  const uint64_t at0 = layout_.mem_base[ip->k];
+  const uint64_t um = model::width_mask(m.unit);
+  for (unsigned i = 0; i < ip->w; ++i) {
+    // Unit i of the value (from its least significant end) goes to address a + idx.
+    unsigned idx = m.endian == model::Endian::Big ? ip->w - 1u - i : i;
+    uint64_t at = at0 + ((c[ip->a] + idx) & (m.size - 1));
+    LOG(true, at, mem[at]);
+    mem[at] = (i * m.unit >= 64 ? 0 : c[ip->b] >> (i * m.unit)) & um;
+  }
+  NEXT();
+}
+op_Refresh:
+  refresh(ip->a);
+  NEXT();
+op_Jmp:
+  ip = base + ip->k;
+  DISPATCH();
+op_Jz:
+  if (!c[ip->a]) {
+    ip = base + ip->k;
+    DISPATCH();
+  }
+  NEXT();
+
+#define POPEK_UNLESS(n)                                                                            \
+  op_Unless##n : if (!pure_op<Code::n>(c[ip->a], c[ip->b], 1, ip->w)) {                            \
+    ip = base + ip->k;                                                                             \
+    DISPATCH();                                                                                    \
+  }                                                                                                \
+  NEXT();
+  POPEK_CMP_OPS(POPEK_UNLESS)
+#undef POPEK_UNLESS
+
+#define POPEK_TRAPIF(n)                                                                            \
+  op_TrapIf##n : if (pure_op<Code::n>(c[ip->a], c[ip->b], 1, ip->w)) goto op_Trap;                 \
+  NEXT();
+  POPEK_CMP_OPS(POPEK_TRAPIF)
+#undef POPEK_TRAPIF
+
+op_TrapIfNz:
+  if (c[ip->a]) goto op_Trap;
+  NEXT();
+op_TrapIfZ:
+  if (!c[ip->a]) goto op_Trap;
+  NEXT();
+op_Trap:
+  trap_cause_ = ip->k & 0xffffffffu;
+  trap_memory_ = (ip->k >> 32) != 0;
+  trap_arg_ = c[ip->d];
+  return Status::Trap;
+op_Halt:
+  return Status::Halt;
+op_Ret:
+  return Status::Done;
+
+#undef DISPATCH
+#undef NEXT
+#undef LOG
 }
 
 } // namespace popek::machine

@@ -2,6 +2,8 @@
 
 #include "machine/compiler.hpp"
 
+#include <algorithm>
+
 namespace popek::machine {
 
 using model::Bits;
@@ -10,48 +12,72 @@ using model::width_mask;
 Machine::Machine(std::shared_ptr<const model::Model> m) : m_(std::move(m)), decoder_(*m_) {
   const model::Model& md = *m_;
   cells_.assign(md.nslots, 0);
+  shadows_.resize(md.regs.size());
+  layout_.shadows.resize(md.regs.size());
+  for (size_t r = 0; r < md.regs.size(); ++r) {
+    const model::Register& reg = md.regs[r];
+    if (reg.file) continue;  // fields of file entries are extracted when read
+    for (const model::RegField& f : reg.fields) {
+      cells_.push_back(0);
+      uint32_t cell = static_cast<uint32_t>(cells_.size() - 1);
+      layout_.shadows[r].push_back(cell);
+      shadows_[r].push_back({cell, f.lo, width_mask(f.hi - f.lo + 1)});
+    }
+  }
+  layout_.state_end = static_cast<uint32_t>(cells_.size());
   uint64_t total = 0;
   for (const model::Memory& mem : md.mems) {
-    mem_base_.push_back(total);
+    layout_.mem_base.push_back(total);
     total += mem.size;
   }
   mem_.assign(total, 0);
-  Compiler c(md, cells_, mem_base_);
+  Compiler c(md, cells_, layout_);
   fetch_ = c.compile(md.fetch);
+  fetch0_ = c.compile(md.fetch, 0, {uint64_t{0}});
   trap_entry_ = c.compile(md.trap_entry);
+  unsigned most = 0;
   for (const model::Instruction& i : md.insns) {
     insns_.push_back(c.compile(i.sem, static_cast<unsigned>(i.enc.fields.size())));
     max_fields_ = std::max(max_fields_, static_cast<unsigned>(i.enc.fields.size()));
+    most = std::max(most, insns_.back().max_writes);
   }
   single_unit_ = decoder_.max_units() == 1 && md.fetch_unit <= 64;
-  if (single_unit_) {
-    cache_.assign(kCacheSize, CacheEntry{});
-    cache_fields_.assign(size_t{kCacheSize} * max_fields_, 0);
-  }
-  log_.reserve(64);
+  if (single_unit_) cache_.assign(kCacheSize, CacheEntry{});
+  // Fetch never writes; one instruction, the pc advance, then (after a
+  // rollback) the trap entry: the log never holds more than this.
+  log_.resize(std::max<size_t>(most + 1, trap_entry_.max_writes) + 1);
   reset();
 }
 
+void Machine::refresh(unsigned reg) {
+  uint64_t v = cells_[m_->regs[reg].slot];
+  for (const Shadow& s : shadows_[reg]) cells_[s.cell] = (v >> s.lo) & s.mask;
+}
+
 void Machine::reset() {
-  for (const model::Register& r : m_->regs)
-    for (unsigned i = 0; i < r.count; ++i) cells_[r.slot + i] = r.reset;
+  for (unsigned r = 0; r < m_->regs.size(); ++r) {
+    const model::Register& reg = m_->regs[r];
+    for (unsigned i = 0; i < reg.count; ++i) cells_[reg.slot + i] = reg.reset;
+    refresh(r);
+  }
   std::fill(mem_.begin(), mem_.end(), 0);
-  log_.clear();
+  log_n_ = 0;
 }
 
 void Machine::set_reg(unsigned r, uint64_t v, unsigned i) {
   cells_[m_->regs[r].slot + i] = v & width_mask(m_->regs[r].width);
+  refresh(r);
 }
 
 void Machine::set_mem(unsigned memory, uint64_t addr, uint64_t v) {
   const model::Memory& mem = m_->mems[memory];
-  mem_[mem_base_[memory] + (addr & (mem.size - 1))] = v & width_mask(mem.unit);
+  mem_[layout_.mem_base[memory] + (addr & (mem.size - 1))] = v & width_mask(mem.unit);
 }
 
 std::pair<unsigned, uint64_t> Machine::locate(uint64_t flat) const {
   unsigned i = 0;
-  while (i + 1 < mem_base_.size() && flat >= mem_base_[i + 1]) ++i;
-  return {i, flat - mem_base_[i]};
+  while (i + 1 < layout_.mem_base.size() && flat >= layout_.mem_base[i + 1]) ++i;
+  return {i, flat - layout_.mem_base[i]};
 }
 
 std::pair<unsigned, unsigned> Machine::reg_of_cell(uint64_t cell) const {
@@ -64,16 +90,14 @@ std::pair<unsigned, unsigned> Machine::reg_of_cell(uint64_t cell) const {
 }
 
 void Machine::rollback() {
-  for (auto it = log_.rbegin(); it != log_.rend(); ++it) {
-    if (it->memory) mem_[it->loc] = it->before;
-    else cells_[it->loc] = it->before;
+  for (size_t i = log_n_; i-- > 0;) {
+    const Change& c = log_[i];
+    if (c.memory) mem_[c.loc] = c.before;
+    else cells_[c.loc] = c.before;
   }
-  log_.clear();
-}
-
-void Machine::set_logged(uint32_t cell, uint64_t v) {
-  log_.push_back({false, cell, cells_[cell]});
-  cells_[cell] = v;
+  log_n_ = 0;
+  for (unsigned r = 0; r < m_->regs.size(); ++r)
+    if (!shadows_[r].empty()) refresh(r);
 }
 
 void Machine::load_fields(int insn, Bits raw) {
@@ -82,86 +106,96 @@ void Machine::load_fields(int insn, Bits raw) {
   for (unsigned f = 0; f < enc.fields.size(); ++f) cells_[base + f] = enc.extract(f, raw);
 }
 
-uint32_t Machine::decode_cached(Bits raw) {
-  const uint64_t key = static_cast<uint64_t>(raw);
-  const size_t slot = (key * 0x9E3779B97F4A7C15ull) >> 52;  // 4096 entries
-  CacheEntry& e = cache_[slot];
-  uint64_t* fields = &cache_fields_[slot * max_fields_];
-  if (e.insn == -2 || e.raw != key) {
+int Machine::decode_cached(uint64_t raw) {
+  CacheEntry& e = cache_[(raw * 0x9E3779B97F4A7C15ull) >> 52];  // 4096 entries
+  if (e.insn == -2 || e.raw != raw) {
     auto r = decoder_.lookup(raw, 1);
-    e.raw = key;
+    e.raw = raw;
     e.insn = r.kind == model::Decoder::Result::Match ? r.insn : -1;
+    e.nfields = 0;
     if (e.insn >= 0) {
       const model::Encoding& enc = m_->insns[static_cast<size_t>(e.insn)].enc;
-      for (unsigned f = 0; f < enc.fields.size(); ++f) fields[f] = enc.extract(f, raw);
+      if (enc.fields.size() > kCacheFields) {
+        load_fields(e.insn, raw);
+        int insn = e.insn;
+        e.insn = -2;  // too many fields to cache
+        return insn;
+      }
+      e.nfields = static_cast<uint32_t>(enc.fields.size());
+      e.base = insns_[static_cast<size_t>(e.insn)].fields;
+      for (unsigned f = 0; f < e.nfields; ++f) e.fields[f] = enc.extract(f, raw);
     }
   }
-  if (e.insn >= 0) {
-    uint32_t base = insns_[static_cast<size_t>(e.insn)].fields;
-    size_t n = m_->insns[static_cast<size_t>(e.insn)].enc.fields.size();
-    for (size_t f = 0; f < n; ++f) cells_[base + f] = fields[f];
-  }
-  return static_cast<uint32_t>(e.insn);
+  for (uint32_t f = 0; f < e.nfields; ++f) cells_[e.base + f] = e.fields[f];
+  return e.insn;
 }
 
-Outcome Machine::execute() {
-  log_.clear();
+Outcome::Kind Machine::execute_kind() {
+  log_n_ = 0;
   pc_written_ = false;
-  Outcome o;
   const model::Model& md = *m_;
-  const unsigned unit = md.fetch_unit;
-  const uint64_t param_mask = width_mask(md.fetch.locals[0].width);
-  Bits raw = 0;
-  unsigned units = 0;
-  int insn = -1;
-  for (;;) {
-    cells_[fetch_.params[0]] = (units * md.fetch_step) & param_mask;
-    if (exec(fetch_) != Status::Done) {
-      rollback();
-      o.kind = Outcome::Trapped;
-      o.cause = static_cast<unsigned>(trap_cause_);
-      o.arg = trap_arg_;
-      o.memory = trap_memory_;
-      o.raw = raw;
-      return o;
-    }
-    raw = (raw << unit) | cells_[fetch_.result];
-    ++units;
-    if (single_unit_) {
-      insn = static_cast<int32_t>(decode_cached(raw));
-      break;
-    }
-    auto r = decoder_.lookup(raw, units);
-    if (r.kind == model::Decoder::Result::Match) {
-      insn = r.insn;
-      load_fields(insn, raw);
-      break;
-    }
-    if (r.kind == model::Decoder::Result::None || units >= decoder_.max_units()) break;
-  }
-  o.raw = raw;
-  if (insn < 0) {
-    o.kind = Outcome::Trapped;
-    o.cause = static_cast<unsigned>(md.undefined_trap);
-    return o;
-  }
-  o.insn = insn;
-  o.units = units;
-  Status s = exec(insns_[static_cast<size_t>(insn)]);
-  if (s == Status::Trap) {
+  Outcome& o = last_;
+  o.insn = -1;
+  o.units = 0;
+  auto trapped = [&]() {
     rollback();
     o.kind = Outcome::Trapped;
     o.cause = static_cast<unsigned>(trap_cause_);
     o.arg = trap_arg_;
     o.memory = trap_memory_;
-    return o;
+    return Outcome::Trapped;
+  };
+  int insn = -1;
+  unsigned units = 0;
+  if (single_unit_) {
+    o.raw = 0;
+    if (exec(fetch0_) != Status::Done) return trapped();
+    uint64_t raw = cells_[fetch0_.result];
+    o.raw = raw;
+    units = 1;
+    insn = decode_cached(raw);
+  } else {
+    Bits raw = 0;
+    o.raw = 0;
+    const uint64_t param_mask = width_mask(md.fetch.locals[0].width);
+    for (;;) {
+      cells_[fetch_.params[0]] = (units * md.fetch_step) & param_mask;
+      if (exec(fetch_) != Status::Done) return trapped();
+      raw = (raw << md.fetch_unit) | cells_[fetch_.result];
+      o.raw = raw;
+      ++units;
+      auto r = decoder_.lookup(raw, units);
+      if (r.kind == model::Decoder::Result::Match) {
+        insn = r.insn;
+        load_fields(insn, raw);
+        break;
+      }
+      if (r.kind == model::Decoder::Result::None || units >= decoder_.max_units()) break;
+    }
   }
+  if (insn < 0) {
+    o.kind = Outcome::Trapped;
+    o.cause = static_cast<unsigned>(md.undefined_trap);
+    o.arg = 0;
+    o.memory = false;
+    return Outcome::Trapped;
+  }
+  o.insn = insn;
+  o.units = units;
+  Status s = exec(insns_[static_cast<size_t>(insn)]);
+  if (s == Status::Trap) return trapped();
   if (!pc_written_) {
     const model::Register& pc = md.regs[md.pc_reg];
-    set_logged(pc.slot, (cells_[pc.slot] + units * md.fetch_step) & width_mask(pc.width));
+    log_[log_n_++] = {false, pc.slot, cells_[pc.slot]};
+    cells_[pc.slot] = (cells_[pc.slot] + units * md.fetch_step) & width_mask(pc.width);
   }
   o.kind = s == Status::Halt ? Outcome::Halted : Outcome::Completed;
-  return o;
+  return o.kind;
+}
+
+Outcome Machine::execute() {
+  execute_kind();
+  return last_;
 }
 
 void Machine::enter_trap(const Outcome& o) {
@@ -179,13 +213,15 @@ Outcome Machine::step() {
 Machine::RunResult Machine::run(uint64_t max_steps) {
   RunResult r;
   while (r.steps < max_steps) {
-    r.last = step();
+    Outcome::Kind k = execute_kind();
     ++r.steps;
-    if (r.last.kind == Outcome::Halted) {
+    if (k == Outcome::Trapped) enter_trap(last_);
+    if (k == Outcome::Halted) {
       r.halted = true;
       break;
     }
   }
+  r.last = last_;
   return r;
 }
 

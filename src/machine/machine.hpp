@@ -5,11 +5,13 @@
 #pragma once
 
 #include "machine/bytecode.hpp"
+#include "machine/compiler.hpp"
 #include "model/decoder.hpp"
 #include "model/model.hpp"
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -46,10 +48,10 @@ public:
   void set_reg(unsigned r, uint64_t v, unsigned i = 0);
   uint64_t mode() const { return reg(m_->mode_reg); }
   uint64_t pc() const { return reg(m_->pc_reg); }
-  uint64_t mem(unsigned memory, uint64_t addr) const { return mem_[mem_base_[memory] + addr]; }
+  uint64_t mem(unsigned memory, uint64_t addr) const { return mem_[layout_.mem_base[memory] + addr]; }
   void set_mem(unsigned memory, uint64_t addr, uint64_t v);
-  const uint64_t* reg_cells() const { return cells_.data(); }
-  uint64_t* reg_cells() { return cells_.data(); }
+  // The register cells (every register and file entry, in slot order).
+  std::span<const uint64_t> reg_cells() const { return {cells_.data(), m_->nslots}; }
 
   // -- execution --
   // Fetches, decodes and executes one instruction. On a trap the state is as
@@ -68,42 +70,55 @@ public:
   RunResult run(uint64_t max_steps);
 
   // Locations changed by the last execute()/step(), oldest first (may repeat).
-  const std::vector<Change>& changes() const { return log_; }
+  std::span<const Change> changes() const { return {log_.data(), log_n_}; }
   // Memory number and address of a Change::loc for memory.
   std::pair<unsigned, uint64_t> locate(uint64_t flat) const;
   // The register and entry that own a register cell.
   std::pair<unsigned, unsigned> reg_of_cell(uint64_t cell) const;
 
 private:
-  friend class Compiler;
   enum class Status { Done, Trap, Halt };
+  // execute() without building an Outcome: details stay in last_.
+  Outcome::Kind execute_kind();
   Status exec(const Compiled& c);
   void rollback();
-  void set_logged(uint32_t cell, uint64_t v);
-  uint32_t decode_cached(model::Bits raw);
+  void refresh(unsigned reg);
+  int decode_cached(uint64_t raw);
   void load_fields(int insn, model::Bits raw);
 
   std::shared_ptr<const model::Model> m_;
   model::Decoder decoder_;
   std::vector<uint64_t> cells_;  // registers, constants, fields, locals, temporaries
   std::vector<uint64_t> mem_;    // every memory, one after another
-  std::vector<uint64_t> mem_base_;
+  Layout layout_;
+  struct Shadow {
+    uint32_t cell;
+    unsigned lo;
+    uint64_t mask;
+  };
+  std::vector<std::vector<Shadow>> shadows_;  // per register
   unsigned max_fields_ = 0;
-  Compiled fetch_, trap_entry_;
+  Compiled fetch_, fetch0_, trap_entry_;  // fetch0_: fetch at offset 0, for one-unit machines
   std::vector<Compiled> insns_;
-  std::vector<Change> log_;
+  std::vector<Change> log_;  // sized for the most writes one step can make
+  size_t log_n_ = 0;
   bool pc_written_ = false;
   uint64_t trap_cause_ = 0, trap_arg_ = 0;
   bool trap_memory_ = false;
 
+  Outcome last_;  // details of the last execute_kind()
+
   // Decoded-instruction cache for single-unit machines: raw unit -> instruction and fields.
   static constexpr unsigned kCacheSize = 4096;
+  static constexpr unsigned kCacheFields = 6;  // instructions with more fields are not cached
   struct CacheEntry {
     uint64_t raw = 0;
     int32_t insn = -2;  // -2 empty, -1 undefined
+    uint32_t nfields = 0;
+    uint32_t base = 0;  // first field cell of the instruction
+    uint64_t fields[kCacheFields] = {};
   };
   std::vector<CacheEntry> cache_;
-  std::vector<uint64_t> cache_fields_;
   bool single_unit_ = true;
 };
 
