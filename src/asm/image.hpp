@@ -15,6 +15,7 @@ namespace popek::assembler {
 struct Image {
   std::map<uint64_t, uint64_t> units;  // address (in code-memory units) -> value
   std::map<std::string, uint64_t> symbols;
+  std::map<uint64_t, std::string> labels;  // address -> first label placed there (outside .phase)
   struct Line {
     uint64_t addr;
     unsigned count;      // units emitted

@@ -5,8 +5,9 @@
 namespace popek::assembler {
 
 namespace {
-bool ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '.'; }
-bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.'; }
+// '.' may start a name (directives) but not continue one, so "{a}.{b}" templates work.
+bool ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '$'; }
+bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; }
 
 bool parse_number(const std::string& s, uint64_t& v) {
   int base = 10;
@@ -49,7 +50,7 @@ bool tokenize_line(const std::string& line, std::vector<Token>& out, size_t& bad
     }
     Token t{Token::Punct, "", 0, i};
     if (ident_start(c)) {
-      size_t j = i;
+      size_t j = i + 1;
       while (j < line.size() && ident_char(line[j])) ++j;
       t.kind = Token::Ident;
       t.text = line.substr(i, j - i);

@@ -39,7 +39,7 @@ int run_run(const RunOptions& o) {
   bool halted = false;
   while (steps < o.max_steps) {
     uint64_t pc = mc.pc();
-    std::string mode = reg_value(m, m.mode_reg, mc.mode());
+    std::string mode = o.trace ? reg_value(m, m.mode_reg, mc.mode()) : "";
     last = mc.step();
     ++steps;
     if (o.trace) {
@@ -73,9 +73,16 @@ int run_run(const RunOptions& o) {
       }
       uint64_t now = mc.mem(mi, a);
       if (now == before) continue;
-      mem_changes.push_back({{"memory", mem.name}, {"addr", a}, {"before", before}, {"after", now}});
-      mem_text += fmt::format("  {}[{}] = 0x{:0{}x}  ({}; was 0x{:0{}x})\n", mem.name, a, now,
-                              (mem.unit + 3) / 4, now, before, (mem.unit + 3) / 4);
+      nlohmann::json c{{"memory", mem.name}, {"addr", a}, {"before", before}, {"after", now}};
+      std::string label;
+      auto l = mi == m.code_mem ? img->labels.find(a) : img->labels.end();
+      if (l != img->labels.end()) {
+        c["label"] = l->second;
+        label = l->second;
+      }
+      mem_changes.push_back(c);
+      mem_text += fmt::format("  {:<10} {:<10} = 0x{:0{}x}  ({}; was 0x{:0{}x})\n", fmt::format("{}[{}]", mem.name, a),
+                              label, now, (mem.unit + 3) / 4, now, before, (mem.unit + 3) / 4);
     }
   }
 
@@ -90,7 +97,7 @@ int run_run(const RunOptions& o) {
     std::cout << j.dump(2) << "\n";
   } else {
     if (halted)
-      fmt::print("halted after {} steps at {}={:x}\n", steps, m.pc().name, mc.pc());
+      fmt::print("halted after {} steps at {}={:0{}x}\n", steps, m.pc().name, mc.pc(), pcw);
     fmt::print("registers:\n{}", describe_registers(mc));
     fmt::print("memory changed by the program:\n{}", mem_text.empty() ? "  (none)\n" : mem_text);
   }

@@ -71,10 +71,7 @@ std::string describe_changes(const machine::Machine& mc) {
       out += fmt::format("{}[{}]=0x{:0{}x}", mem.name, addr, n.after, hex_digits(mem.unit));
     } else {
       auto [r, i] = mc.reg_of_cell(n.loc);
-      const model::Register& reg = m.regs[r];
-      std::string v = reg.kind == model::RegKind::Mode ? reg_value(m, r, n.after)
-                                                       : fmt::format("0x{:0{}x}", n.after, hex_digits(reg.width));
-      out += reg_name(m, r, i) + "=" + v;
+      out += reg_name(m, r, i) + "=" + reg_value(m, r, n.after);
     }
   }
   return out;

@@ -27,7 +27,9 @@ struct Expr {
     Call,    // name(args...)
     Ite,     // if args[0] then args[1] else args[2]
   } kind;
-  Loc loc;
+  Loc loc;           // the operator (Binary), the '[' (Index, Slice), the '.' (Member), else the start
+  Loc start;         // where the whole expression starts
+  int depth = 1;     // height of the tree, bounded by the parser
   std::string op;    // Unary, Binary
   std::string name;  // Name, Member, Call
   uint64_t value = 0;

@@ -42,13 +42,18 @@ std::unique_ptr<Model> Checker::run() {
   return std::move(m_);
 }
 
+bool is_reserved(const std::string& name) {
+  static const std::set<std::string> reserved = {"mode", "word", "if", "then", "else", "let", "require", "trap",
+                                                 "halt", "return", "zext", "sext", "wellformed", "entry"};
+  return reserved.count(name) != 0;
+}
+
+std::string first_at(const Loc& l) { return "line " + std::to_string(l.line); }
+
 void Checker::claim_name(const std::string& name, const Loc& loc) {
-  static const std::set<std::string> reserved = {
-      "mode", "word", "if", "then", "else", "let", "require", "trap", "halt", "return",
-      "zext", "sext", "wellformed", "entry"};
-  if (reserved.count(name)) fail(loc, "'" + name + "' is a reserved word");
+  if (is_reserved(name)) fail(loc, "'" + name + "' is a reserved word");
   auto [it, fresh] = names_.emplace(name, loc);
-  if (!fresh) fail(loc, "'" + name + "' is already declared at " + it->second.str());
+  if (!fresh) fail(loc, "'" + name + "' is already declared (first at " + first_at(it->second) + ")");
 }
 
 uint64_t Checker::cexpr(const Expr& e) {
@@ -93,11 +98,15 @@ uint64_t Checker::cexpr(const Expr& e) {
     if (o == ">>") return b >= 64 ? 0 : a >> b;
     if (o == "&") return a & b;
     if (o == "|") return a | b;
-    break;
+    if (o == "^") return a ^ b;
+    fail(e.loc, "operator '" + o + "' is not allowed in a constant expression");
   }
+  case Expr::Unary:
+    if (e.op == "-") fail(e.loc, "constants here are not negative");
+    fail(e.loc, "operator '" + e.op + "' is not allowed in a constant expression");
   default: break;
   }
-  fail(e.loc, "expected a constant");
+  fail(e.start, "expected a constant");
 }
 
 unsigned Checker::width_of(const Expr& e, const char* what) {
@@ -113,8 +122,7 @@ void Checker::declare_all() {
 
 void Checker::declare(const Decl& d) {
   auto once = [&](const Decl*& slot, const char* what) {
-    if (slot) fail(d.loc, std::string("duplicate ") + what + " declaration (first at " +
-                              slot->loc.str() + ")");
+    if (slot) fail(d.loc, std::string("duplicate ") + what + " declaration (first at " + first_at(slot->loc) + ")");
     slot = &d;
   };
   switch (d.kind) {
@@ -124,7 +132,8 @@ void Checker::declare(const Decl& d) {
     m_->description = d.text;
     break;
   case Decl::Word:
-    if (m_->word) fail(d.loc, "duplicate 'word' declaration");
+    if (word_decl_) fail(d.loc, "duplicate 'word' declaration (first at " + first_at(word_decl_->loc) + ")");
+    word_decl_ = &d;
     m_->word = width_of(*d.width, "word width");
     break;
   case Decl::Memory: {
@@ -133,21 +142,21 @@ void Checker::declare(const Decl& d) {
     mem.name = d.name;
     mem.loc = d.loc;
     mem.size = cexpr(*d.size);
-    if (!is_pow2(mem.size)) fail(d.size->loc, "memory size " + std::to_string(mem.size) +
-                                                  " is not a power of two");
+    if (!is_pow2(mem.size) || mem.size < 2)
+      fail(d.size->loc, "memory size " + std::to_string(mem.size) + " is not a power of two of at least 2");
     if (mem.size > kMaxMemoryUnits)
       fail(d.size->loc, "memory size " + std::to_string(mem.size) + " exceeds the limit of " +
                             std::to_string(kMaxMemoryUnits) + " units");
     mem.unit = width_of(*d.width, "memory unit width");
-    mem.addr_width = std::max(1u, log2_exact(mem.size));
-    if (d.endian.empty() && m_->word && mem.unit < m_->word)
-      fail(d.loc, "memory '" + d.name + "' has units narrower than a word: say 'little' or 'big'");
+    mem.addr_width = log2_exact(mem.size);
+    mem.endian_given = !d.endian.empty();
     mem.endian = d.endian == "little" ? Endian::Little : Endian::Big;
     m_->mems.push_back(mem);
     break;
   }
   case Decl::Modes: {
-    if (!m_->modes.empty()) fail(d.loc, "duplicate 'modes' declaration");
+    if (modes_decl_) fail(d.loc, "duplicate 'modes' declaration (first at " + first_at(modes_decl_->loc) + ")");
+    modes_decl_ = &d;
     for (size_t i = 0; i < d.names.size(); ++i) {
       claim_name(d.names[i], d.name_locs[i]);
       uint64_t code = cexpr(*d.codes[i]);
@@ -181,12 +190,12 @@ void Checker::declare(const Decl& d) {
     r.kind = d.pc ? RegKind::Pc : RegKind::Plain;
     if (d.count) {
       uint64_t n = cexpr(*d.count);
-      if (!is_pow2(n) || n > kMaxFileSize)
+      if (!is_pow2(n) || n < 2 || n > kMaxFileSize)
         fail(d.count->loc, "register file size " + std::to_string(n) +
-                               " is not a power of two up to " + std::to_string(kMaxFileSize));
+                               " is not a power of two from 2 to " + std::to_string(kMaxFileSize));
       r.file = true;
       r.count = static_cast<unsigned>(n);
-      r.index_width = std::max(1u, log2_exact(n));
+      r.index_width = log2_exact(n);
       if (d.pc) fail(d.loc, "the pc cannot be a register file");
       if (d.system) fail(d.loc, "a register file cannot be system state; declare the system registers one by one");
       if (!d.names.empty() && d.names.size() != n)
@@ -208,10 +217,13 @@ void Checker::declare(const Decl& d) {
     for (const FieldDecl& fd : d.fields) {
       RegField f;
       f.name = fd.name;
-      f.hi = static_cast<unsigned>(cexpr(*fd.hi));
-      f.lo = fd.lo ? static_cast<unsigned>(cexpr(*fd.lo)) : f.hi;
+      uint64_t hi = cexpr(*fd.hi), lo = fd.lo ? cexpr(*fd.lo) : hi;
+      if (lo > hi)
+        fail(fd.loc, "field '" + f.name + "' [" + std::to_string(hi) + ":" + std::to_string(lo) + "] has its bounds reversed");
+      f.hi = static_cast<unsigned>(std::min<uint64_t>(hi, 64));
+      f.lo = static_cast<unsigned>(std::min<uint64_t>(lo, 64));
       f.system = fd.system;
-      if (f.hi >= r.width || f.lo > f.hi)
+      if (hi >= r.width)
         fail(fd.loc, "field '" + f.name + "' [" + std::to_string(f.hi) + ":" +
                          std::to_string(f.lo) + "] does not fit in the " + std::to_string(r.width) +
                          "-bit register '" + r.name + "'");
@@ -240,11 +252,12 @@ void Checker::declare(const Decl& d) {
   case Decl::DefaultTrap:
   case Decl::Undefined: {
     int& slot = d.kind == Decl::DefaultTrap ? m_->default_trap : m_->undefined_trap;
-    if (slot >= 0) fail(d.loc, std::string("duplicate '") +
-                                   (d.kind == Decl::DefaultTrap ? "default" : "undefined") +
-                                   " trap' declaration");
+    const Decl*& first = d.kind == Decl::DefaultTrap ? default_decl_ : undefined_decl_;
+    if (first) fail(d.loc, std::string("duplicate '") + (d.kind == Decl::DefaultTrap ? "default" : "undefined") +
+                               " trap' declaration (first at " + first_at(first->loc) + ")");
+    first = &d;
     auto it = traps_.find(d.name);
-    if (it == traps_.end()) fail(d.loc, "unknown trap cause '" + d.name + "' (declare it first)");
+    if (it == traps_.end()) fail(d.name_locs[0], "unknown trap cause '" + d.name + "' (declare it first)");
     slot = static_cast<int>(it->second);
     break;
   }
@@ -258,14 +271,14 @@ void Checker::declare(const Decl& d) {
   case Decl::Insn:
     for (const Decl* o : insn_decls_)
       if (o->name == d.name)
-        fail(d.loc, "duplicate mnemonic '" + d.name + "' (first at " + o->loc.str() + ")");
+        fail(d.loc, "duplicate mnemonic '" + d.name + "' (first at " + first_at(o->loc) + ")");
     insn_decls_.push_back(&d);
     break;
   }
 }
 
 void Checker::finish_registers() {
-  Loc top{file_.path, 1, 1};
+  Loc top{file_.path, 0, 0};  // no line: the whole file lacks something
   if (m_->modes.empty()) fail(top, "missing 'modes' declaration");
   uint64_t maxc = 0;
   for (const Mode& md : m_->modes) maxc = std::max(maxc, md.code);
@@ -292,10 +305,13 @@ void Checker::finish_registers() {
 }
 
 void Checker::require_basics() {
-  Loc top{file_.path, 1, 1};
+  Loc top{file_.path, 0, 0};
   if (!machine_) fail(top, "missing 'machine NAME \"description\"' declaration");
   if (!m_->word) fail(top, "missing 'word' declaration");
   if (m_->mems.empty()) fail(top, "missing 'memory' declaration");
+  for (const Memory& mem : m_->mems)
+    if (!mem.endian_given && mem.unit < m_->word)
+      fail(mem.loc, "memory '" + mem.name + "' has units narrower than a word: say 'little' or 'big'");
   if (!fetch_) fail(top, "missing 'fetch' declaration: how the machine reads an instruction");
   if (!trap_entry_) fail(top, "missing 'trap entry' declaration: what a trap does to the state");
   if (m_->undefined_trap < 0)

@@ -47,7 +47,7 @@ ExprId Checker::need_width(const Val& v, const Loc& loc) {
 }
 
 ExprId Checker::elab_as(const lang::Expr& e, unsigned width, const char* what) {
-  return fix(elab(e), width, e.loc, what);
+  return fix(elab(e), width, e.start, what);
 }
 
 Val Checker::elab(const lang::Expr& e) {
@@ -133,10 +133,10 @@ Val Checker::elab_unary(const lang::Expr& e) {
     return v;
   }
   if (e.op == "!") {
-    ExprId a = fix(v, 1, x.loc, "the operand of '!'");
+    ExprId a = fix(v, 1, x.start, "the operand of '!'");
     return typed(mk(Op::Not, 1, a), 1);
   }
-  ExprId a = need_width(v, x.loc);
+  ExprId a = need_width(v, x.start);
   return typed(mk(e.op == "-" ? Op::Neg : Op::Not, v.width, a), v.width);
 }
 
@@ -148,25 +148,33 @@ Val Checker::elab_binary(const lang::Expr& e) {
   Val b = elab(R);
 
   if (o == "&&" || o == "||") {
-    ExprId x = fix(a, 1, L.loc, "a condition");
-    ExprId y = fix(b, 1, R.loc, "a condition");
+    ExprId x = fix(a, 1, L.start, "a condition");
+    ExprId y = fix(b, 1, R.start, "a condition");
     return typed(mk(o == "&&" ? Op::And : Op::Or, 1, x, y), 1);
   }
   if (o == "++") {
-    ExprId x = need_width(a, L.loc), y = need_width(b, R.loc);
+    ExprId x = need_width(a, L.start), y = need_width(b, R.start);
     if (a.width + b.width > kMaxWidth)
       fail(e.loc, "concatenation is " + bits(a.width + b.width) + ", more than 64");
     return typed(mk(Op::Concat, a.width + b.width, x, y), a.width + b.width);
   }
   if (o == "<<" || o == ">>" || o == ">>_s") {
-    ExprId x = need_width(a, L.loc);
+    if (a.literal && b.literal && !a.negative && !b.negative && o != ">>_s") {
+      Val v;
+      v.literal = true;
+      if (o == ">>") v.lit = b.lit >= 64 ? 0 : a.lit >> b.lit;
+      else if (b.lit >= 64 || (a.lit << b.lit) >> b.lit != a.lit) fail(e.loc, "arithmetic on literals overflows 64 bits");
+      else v.lit = a.lit << b.lit;
+      return v;
+    }
+    ExprId x = need_width(a, L.start);
     ExprId y;
     if (b.literal && !b.negative) {
       unsigned w = std::max(a.width, 1u);
       while (w < 64 && (b.lit >> w) != 0) ++w;
-      y = fix(b, w, R.loc, "the shift amount");
+      y = fix(b, w, R.start, "the shift amount");
     } else {
-      y = need_width(b, R.loc);
+      y = need_width(b, R.start);
     }
     Op op = o == "<<" ? Op::Shl : o == ">>" ? Op::LShr : Op::AShr;
     return typed(mk(op, a.width, x, y), a.width);
@@ -184,16 +192,16 @@ Val Checker::elab_binary(const lang::Expr& e) {
     else if (o == "|") r = x | y;
     else if (o == "^") r = x ^ y;
     else fail(e.loc, "the width of this operation on literals is unknown: give one side a width");
-    if ((o == "+" && r < x) || (o == "-" && y > x) || (o == "*" && x && r / x != y))
-      fail(e.loc, "this arithmetic on literals leaves 0..2^64-1");
+    if ((o == "+" && r < x) || (o == "*" && x && r / x != y)) fail(e.loc, "arithmetic on literals overflows 64 bits");
+    if (o == "-" && y > x) fail(e.loc, "arithmetic on literals goes below zero");
     Val v;
     v.literal = true;
     v.lit = r;
     return v;
   }
   unsigned w = a.literal ? b.width : a.width;
-  ExprId x = a.literal ? fix(a, w, L.loc, "") : a.id;
-  ExprId y = b.literal ? fix(b, w, R.loc, "") : b.id;
+  ExprId x = a.literal ? fix(a, w, L.start, "") : a.id;
+  ExprId y = b.literal ? fix(b, w, R.start, "") : b.id;
   if (!a.literal && !b.literal && a.width != b.width)
     fail(e.loc, "operands of '" + o + "' have different widths: " + bits(a.width) + " and " +
                     bits(b.width));
@@ -226,7 +234,7 @@ Val Checker::elab_index(const lang::Expr& e) {
     int r = m_->find_reg(base.name);
     if (r >= 0 && m_->regs[static_cast<size_t>(r)].file) {
       const Register& reg = m_->regs[static_cast<size_t>(r)];
-      if (e.args.size() > 2) fail(e.args[2]->loc, "a register file takes one index");
+      if (e.args.size() > 2) fail(e.args[2]->start, "a register file takes one index");
       ExprId idx = elab_as(*e.args[1], reg.index_width, "the register index");
       return typed(mk(Op::FileRead, reg.width, static_cast<uint32_t>(r), idx), reg.width);
     }
@@ -235,7 +243,7 @@ Val Checker::elab_index(const lang::Expr& e) {
       const Memory& mem = m_->mems[static_cast<size_t>(mi)];
       ExprId addr = elab_as(*e.args[1], mem.addr_width, "the address");
       uint64_t n = e.args.size() > 2 ? cexpr(*e.args[2]) : 1;
-      if (n == 0 || n * mem.unit > kMaxWidth)
+      if (n == 0 || n > kMaxWidth / mem.unit)
         fail(e.loc, "reading " + std::to_string(n) + " units of " + bits(mem.unit) +
                         " is not between 1 and 64 bits");
       unsigned w = static_cast<unsigned>(n) * mem.unit;
@@ -245,15 +253,15 @@ Val Checker::elab_index(const lang::Expr& e) {
   }
   if (e.args.size() > 2) fail(e.loc, "only memories take a unit count: E[address, units]");
   Val v = elab(base);
-  ExprId x = need_width(v, base.loc);
+  ExprId x = need_width(v, base.start);
   uint64_t i = cexpr(*e.args[1]);
-  if (i >= v.width) fail(e.args[1]->loc, "bit " + std::to_string(i) + " is outside a value of " + bits(v.width));
+  if (i >= v.width) fail(e.args[1]->start, "bit " + std::to_string(i) + " is outside a value of " + bits(v.width));
   return typed(mk(Op::Extract, 1, x, static_cast<uint32_t>(i), static_cast<uint32_t>(i)), 1);
 }
 
 Val Checker::elab_slice(const lang::Expr& e) {
   Val v = elab(*e.args[0]);
-  ExprId x = need_width(v, e.args[0]->loc);
+  ExprId x = need_width(v, e.args[0]->start);
   uint64_t hi = cexpr(*e.args[1]), lo = cexpr(*e.args[2]);
   if (lo > hi) fail(e.loc, "slice [" + std::to_string(hi) + ":" + std::to_string(lo) + "] has its bounds reversed");
   if (hi >= v.width)
@@ -285,7 +293,7 @@ Val Checker::elab_call(const lang::Expr& e) {
   if (e.name == "zext" || e.name == "sext") {
     if (e.args.size() != 2) fail(e.loc, e.name + " takes a value and a width: " + e.name + "(x, 32)");
     Val v = elab(*e.args[0]);
-    ExprId x = need_width(v, e.args[0]->loc);
+    ExprId x = need_width(v, e.args[0]->start);
     unsigned w = width_of(*e.args[1], "target width");
     if (w < v.width)
       fail(e.loc, e.name + " to " + bits(w) + " would shrink a value of " + bits(v.width) +
@@ -322,8 +330,8 @@ Val Checker::elab_ite(const lang::Expr& e) {
   if (a.literal && b.literal)
     fail(e.loc, "the width of this conditional is unknown: give one arm a width");
   unsigned w = a.literal ? b.width : a.width;
-  ExprId x = fix(a, w, e.args[1]->loc, "the 'then' arm");
-  ExprId y = fix(b, w, e.args[2]->loc, "the 'else' arm");
+  ExprId x = fix(a, w, e.args[1]->start, "the 'then' arm");
+  ExprId y = fix(b, w, e.args[2]->start, "the 'else' arm");
   return typed(mk(Op::Ite, w, c, x, y), w);
 }
 

@@ -24,7 +24,7 @@ void Checker::check_trap_entry(const Decl& d) {
                              std::to_string(m_->cause_width) + "-bit cause");
   begin_routine(m_->trap_entry, "trap entry");
   writes_allowed_ = true;
-  traps_allowed_ = false;
+  traps_allowed_ = halts_allowed_ = false;
   context_ = "the trap entry";
   for (const Param& p : d.params) new_local(p.name, width_of(*p.width, "parameter width"), p.loc);
   m_->trap_entry.nparams = 2;
@@ -37,7 +37,7 @@ void Checker::check_fetch(const Decl& d) {
     fail(d.loc, "fetch takes one parameter: the offset, in address units from the start of the instruction, of the unit to fetch");
   m_->fetch_unit = width_of(*d.result, "fetch width");
   begin_routine(m_->fetch, "fetch");
-  writes_allowed_ = false;
+  writes_allowed_ = halts_allowed_ = false;
   traps_allowed_ = true;
   context_ = "fetch";
   unsigned w = width_of(*d.params[0].width, "parameter width");
@@ -47,9 +47,13 @@ void Checker::check_fetch(const Decl& d) {
   const Block& b = d.body;
   if (b.empty() || b.back()->kind != lang::Stmt::Return)
     fail(d.loc, "fetch must end with 'return' of the fetched unit");
-  for (size_t i = 0; i + 1 < b.size(); ++i) {
+  bool ended = false;
+  for (size_t i = 0; i < b.size(); ++i) {
+    if (ended) fail(b[i]->loc, "unreachable statement after 'trap' or 'halt'");
+    if (i + 1 == b.size()) break;
     if (b[i]->kind == lang::Stmt::Return) fail(b[i]->loc, "'return' may only be the last statement");
     stmt(*b[i]);
+    ended = b[i]->kind == lang::Stmt::Trap;
   }
   ExprId r = elab_as(*b.back()->expr, m_->fetch_unit, "the fetched unit");
   m_->fetch.result = r;
@@ -69,8 +73,7 @@ void Checker::check_vmm(const Decl& d) {
   Vmm& v = m_->vmm;
   v.present = true;
   begin_routine(v.map, "vmm map");
-  writes_allowed_ = false;
-  traps_allowed_ = false;
+  writes_allowed_ = traps_allowed_ = halts_allowed_ = false;
   context_ = "the vmm map";
   for (const Param& p : d.params) {
     unsigned w = width_of(*p.width, "parameter width");
@@ -120,7 +123,7 @@ void Checker::check_vmm(const Decl& d) {
     if (covered[static_cast<size_t>(r)] & bits) fail(t.loc, "'" + what + "' is set twice");
     covered[static_cast<size_t>(r)] |= bits;
     ExprId e = elab_as(*sp->expr, hi - lo + 1, ("the value for '" + what + "'").c_str());
-    unsigned l = new_local("real." + what, hi - lo + 1, sp->loc);
+    unsigned l = hidden_local("real." + what, hi - lo + 1);
     model::Stmt st;
     st.op = SOp::Let;
     st.a = l;
@@ -167,7 +170,7 @@ void Checker::check_insn(const Decl& d) {
   syntax(d, insn);
   begin_routine(insn.sem, d.name);
   frames_.back().insn = &insn;
-  writes_allowed_ = traps_allowed_ = true;
+  writes_allowed_ = traps_allowed_ = halts_allowed_ = true;
   context_ = "an instruction";
   block(d.body);
   end_routine();
@@ -210,7 +213,7 @@ void Checker::encoding(const Decl& d, Instruction& insn) {
     int fi = enc.find_field(t.name);
     if (fi < 0) {
       if (names_.count(t.name))
-        fail(t.loc, "field '" + t.name + "' has the name of a declaration at " + names_[t.name].str());
+        fail(t.loc, "field '" + t.name + "' has the name of a declaration (" + first_at(names_[t.name]) + ")");
       if (t.name == "mode" || t.name == "word") fail(t.loc, "'" + t.name + "' is a reserved word");
       enc.fields.push_back({t.name, 0, {}});
       whole.push_back(t.kind == EncToken::Field);
@@ -236,6 +239,8 @@ void Checker::syntax(const Decl& d, Instruction& insn) {
   syn.text = d.text;
   const std::string& s = d.text;
   const Loc& at = d.syntax_loc;
+  // The position of character i of the string (just after the opening quote).
+  auto at_char = [&](size_t i) { return Loc{at.file, at.line, at.col + 1 + static_cast<int>(i)}; };
   std::vector<int> uses(insn.enc.fields.size(), 0);
   std::string text;
   auto flush = [&] {
@@ -244,7 +249,7 @@ void Checker::syntax(const Decl& d, Instruction& insn) {
   };
   for (size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
-    if (c == '}') fail(at, "unbalanced '}' in the syntax of '" + d.name + "'");
+    if (c == '}') fail(at_char(i), "unbalanced '}' in the syntax of '" + d.name + "'");
     if (c != '{') {
       if (std::isspace(static_cast<unsigned char>(c))) {
         if (!text.empty() && text.back() != ' ') text += ' ';
@@ -255,8 +260,11 @@ void Checker::syntax(const Decl& d, Instruction& insn) {
       continue;
     }
     size_t j = s.find('}', i);
-    if (j == std::string::npos) fail(at, "unclosed '{' in the syntax of '" + d.name + "'");
+    if (j == std::string::npos) fail(at_char(i), "unclosed '{' in the syntax of '" + d.name + "'");
+    if (!syn.pieces.empty() && syn.pieces.back().kind == SyntaxPiece::Operand && text.empty())
+      fail(at_char(i), "two operands in the syntax of '" + d.name + "' need text between them");
     std::string inner = s.substr(i + 1, j - i - 1);
+    const Loc here = at_char(i);
     i = j;
     std::string name = inner, fmt;
     size_t colon = inner.find(':');
@@ -266,7 +274,7 @@ void Checker::syntax(const Decl& d, Instruction& insn) {
     }
     int fi = insn.enc.find_field(name);
     if (fi < 0)
-      fail(at, "the syntax of '" + d.name + "' names '{" + name + "}', which is not a field of its encoding");
+      fail(here, "the syntax of '" + d.name + "' names '{" + name + "}', which is not a field of its encoding");
     flush();
     SyntaxPiece p;
     p.kind = SyntaxPiece::Operand;
@@ -276,11 +284,11 @@ void Checker::syntax(const Decl& d, Instruction& insn) {
     } else if (!fmt.empty() && fmt != "u") {
       int r = m_->find_reg(fmt);
       if (r < 0 || !m_->regs[static_cast<size_t>(r)].file)
-        fail(at, "unknown operand format '" + fmt + "' in the syntax of '" + d.name +
+        fail(here, "unknown operand format '" + fmt + "' in the syntax of '" + d.name +
                      "' (use s, u, or the name of a register file)");
       const Register& reg = m_->regs[static_cast<size_t>(r)];
       if (insn.enc.fields[static_cast<size_t>(fi)].width != reg.index_width)
-        fail(at, "field '" + name + "' has " + std::to_string(insn.enc.fields[static_cast<size_t>(fi)].width) +
+        fail(here, "field '" + name + "' has " + std::to_string(insn.enc.fields[static_cast<size_t>(fi)].width) +
                      " bits but register file '" + reg.name + "' is indexed by " + std::to_string(reg.index_width));
       p.format = SyntaxPiece::RegName;
       p.file = static_cast<unsigned>(r);
@@ -292,7 +300,7 @@ void Checker::syntax(const Decl& d, Instruction& insn) {
   flush();
   if (syn.pieces.empty() || syn.pieces[0].kind != SyntaxPiece::Text ||
       !std::isalpha(static_cast<unsigned char>(syn.pieces[0].text[0])))
-    fail(at, "the syntax of '" + d.name + "' must start with its mnemonic");
+    fail(at, "the syntax of '" + d.name + "' must start with a mnemonic (a word)");
   for (size_t f = 0; f < uses.size(); ++f) {
     if (uses[f] == 0)
       fail(at, "field '" + insn.enc.fields[f].name + "' of '" + d.name + "' does not appear in its syntax");

@@ -16,6 +16,12 @@ namespace popek::lang {
 using model::ExprId;
 using model::StmtId;
 
+constexpr size_t kMaxCallDepth = 64;
+bool is_reserved(const std::string& name);
+// "line N" of an earlier declaration in the same file.
+std::string first_at(const Loc& l);
+constexpr size_t kMaxInlinedNodes = 2'000'000;
+
 struct ConstInfo {
   uint64_t value;
   unsigned width;  // 0: untyped, adapts to its context like a literal
@@ -77,6 +83,7 @@ public:
   void trap_stmt(const Stmt& s, const std::string& cause, const Loc& cause_loc);
   void emit(model::Stmt s);
   unsigned new_local(const std::string& name, unsigned width, const Loc& loc);
+  unsigned hidden_local(const std::string& name, unsigned width);  // not nameable by the model
   void begin_routine(model::Routine& r, const std::string& name);
   void end_routine();
   Val inline_call(const FuncInfo& f, const Expr& call, std::vector<ExprId> args, bool as_stmt);
@@ -104,6 +111,10 @@ public:
   std::vector<Loc> insn_syntax_locs_;
 
   const Decl* machine_ = nullptr;
+  const Decl* word_decl_ = nullptr;
+  const Decl* modes_decl_ = nullptr;
+  const Decl* default_decl_ = nullptr;
+  const Decl* undefined_decl_ = nullptr;
   const Decl* fetch_ = nullptr;
   const Decl* trap_entry_ = nullptr;
   const Decl* vmm_ = nullptr;
@@ -123,6 +134,7 @@ public:
   int translating_ = 0;    // inside the translate function: traps are memory traps
   bool writes_allowed_ = true;
   bool traps_allowed_ = true;
+  bool halts_allowed_ = true;
   const char* context_ = "";  // for messages: "the trap entry", "the vmm map", ...
   std::set<std::string> called_;
   int fetch_mem_ = -1;  // the memory read while elaborating fetch

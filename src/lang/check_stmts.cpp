@@ -29,12 +29,18 @@ unsigned Checker::new_local(const std::string& name, unsigned width, const Loc& 
   if (f.insn && f.insn->enc.find_field(name) >= 0)
     fail(loc, "'" + name + "' is already a field of instruction '" + f.insn->name + "'");
   auto g = names_.find(name);
-  if (g != names_.end()) fail(loc, "'" + name + "' is already declared at " + g->second.str());
-  if (name == "mode" || name == "word") fail(loc, "'" + name + "' is a reserved word");
+  if (g != names_.end()) fail(loc, "'" + name + "' is already declared (first at " + first_at(g->second) + ")");
+  if (is_reserved(name)) fail(loc, "'" + name + "' is a reserved word");
   routine_->locals.push_back({f.function.empty() ? name : f.function + "." + name, width});
   unsigned idx = static_cast<unsigned>(routine_->locals.size() - 1);
   f.scopes.back()[name] = idx;
   return idx;
+}
+
+unsigned Checker::hidden_local(const std::string& name, unsigned width) {
+  const std::string& fn = frames_.back().function;
+  routine_->locals.push_back({(fn.empty() ? "" : fn + ".") + name, width});
+  return static_cast<unsigned>(routine_->locals.size() - 1);
 }
 
 void Checker::block(const Block& b) {
@@ -55,7 +61,7 @@ void Checker::stmt(const lang::Stmt& s) {
   case lang::Stmt::Let: {
     Val v = elab(*s.expr);
     unsigned w = s.width ? width_of(*s.width, "local width") : v.width;
-    ExprId e = s.width ? fix(v, w, s.expr->loc, "the value") : need_width(v, s.expr->loc);
+    ExprId e = s.width ? fix(v, w, s.expr->start, "the value") : need_width(v, s.expr->start);
     unsigned l = new_local(s.name, w, s.loc);
     model::Stmt st;
     st.op = SOp::Let;
@@ -97,7 +103,7 @@ void Checker::stmt(const lang::Stmt& s) {
   }
   case lang::Stmt::Trap: trap_stmt(s, s.name, s.cause_loc); return;
   case lang::Stmt::Halt: {
-    if (!writes_allowed_) fail(s.loc, std::string(context_) + " cannot halt the machine");
+    if (!halts_allowed_) fail(s.loc, std::string(context_) + " cannot halt the machine");
     model::Stmt st;
     st.op = SOp::Halt;
     emit(std::move(st));
@@ -109,7 +115,10 @@ void Checker::stmt(const lang::Stmt& s) {
     if (call.name == "zext" || call.name == "sext")
       fail(call.loc, call.name + " computes a value; use it in an expression");
     auto it = funcs_.find(call.name);
-    if (it == funcs_.end()) fail(call.loc, "unknown function '" + call.name + "'");
+    if (it == funcs_.end()) {
+      if (names_.count(call.name)) fail(call.loc, "'" + call.name + "' is not a function");
+      fail(call.loc, "unknown function '" + call.name + "'");
+    }
     const FuncInfo& f = effects(call.name);
     const auto& ps = f.decl->params;
     if (call.args.size() != ps.size())
@@ -139,9 +148,9 @@ void Checker::trap_stmt(const lang::Stmt& s, const std::string& cause, const Loc
   if (s.arg) {
     Val v = elab(*s.arg);
     if (v.literal) {
-      st.b = fix(v, m_->arg_width, s.arg->loc, "the trap argument");
+      st.b = fix(v, m_->arg_width, s.arg->start, "the trap argument");
     } else if (v.width > m_->arg_width) {
-      fail(s.arg->loc, "the trap argument has " + std::to_string(v.width) +
+      fail(s.arg->start, "the trap argument has " + std::to_string(v.width) +
                            " bits, more than the trap entry's " + std::to_string(m_->arg_width));
     } else {
       st.b = v.width == m_->arg_width ? v.id : mk(Op::ZExt, m_->arg_width, v.id);
@@ -215,7 +224,7 @@ void Checker::assign(const lang::Stmt& s) {
     } else if (mi >= 0) {
       const Memory& mem = m_->mems[static_cast<size_t>(mi)];
       uint64_t n_units = t.args.size() > 2 ? cexpr(*t.args[2]) : 1;
-      if (n_units == 0 || n_units * mem.unit > kMaxWidth)
+      if (n_units == 0 || n_units > kMaxWidth / mem.unit)
         fail(t.loc, "writing " + std::to_string(n_units) + " units of " +
                         std::to_string(mem.unit) + " bits is not between 1 and 64 bits");
       st.op = SOp::SetMem;
@@ -223,10 +232,16 @@ void Checker::assign(const lang::Stmt& s) {
       st.b = elab_as(*t.args[1], mem.addr_width, "the address");
       st.c = static_cast<uint32_t>(n_units);
       w = static_cast<unsigned>(n_units) * mem.unit;
-    } else if (r < 0 && !names_.count(n) && !funcs_.count(n)) {
-      fail(t.loc, "assignment to undeclared state '" + n + "'");
-    } else {
+    } else if (r >= 0) {
       fail(t.loc, "cannot assign to a single bit; assign to a named field or the whole register");
+    } else {
+      Frame& f = frames_.back();
+      for (auto& sc : f.scopes)
+        if (sc.count(n)) fail(t.start, "cannot assign to local '" + n + "': a 'let' binds it once");
+      if (f.insn && f.insn->enc.find_field(n) >= 0)
+        fail(t.start, "cannot assign to '" + n + "', an operand field of the instruction");
+      if (names_.count(n)) fail(t.start, "cannot assign to '" + n + "': it is not state");
+      fail(t.start, "assignment to undeclared state '" + n + "'");
     }
   } else {
     fail(t.loc, "cannot assign to this expression");
@@ -247,11 +262,20 @@ Val Checker::inline_call(const FuncInfo& f, const lang::Expr& call, std::vector<
                        "' can trap or change state, so it cannot be called inside a conditional "
                        "expression; use an if statement");
   if (!traps_allowed_ && f.traps) fail(call.loc, std::string(context_) + " cannot trap, but '" + d.name + "' can");
-  if (!writes_allowed_ && (f.writes || f.halts))
+  if (!writes_allowed_ && f.writes)
     fail(call.loc, std::string(context_) + " cannot change state, but '" + d.name + "' can");
+  if (!halts_allowed_ && f.halts)
+    fail(call.loc, std::string(context_) + " cannot halt the machine, but '" + d.name + "' can");
   for (const std::string& c : call_stack_)
     if (c == d.name)
       fail(call.loc, "recursive call to '" + d.name + "': recursion cannot be encoded in bit-vector logic");
+  // Inlining copies a function at every call: bound the depth and the total,
+  // so that a model of doubling calls cannot exhaust memory.
+  if (call_stack_.size() >= kMaxCallDepth)
+    fail(call.loc, "calls nested more than " + std::to_string(kMaxCallDepth) + " deep");
+  if (A().exprs.size() + A().stmts.size() > kMaxInlinedNodes)
+    fail(call.loc, "the model grows past " + std::to_string(kMaxInlinedNodes) +
+                       " operations once functions are inlined; simplify the calls");
   called_.insert(d.name);
   call_stack_.push_back(d.name);
   frames_.push_back(Frame{});
@@ -276,7 +300,7 @@ Val Checker::inline_call(const FuncInfo& f, const lang::Expr& call, std::vector<
       if (!d.result) fail(s.loc, "function '" + d.name + "' declares no result; remove 'return' or add '-> WIDTH'");
       unsigned w = width_of(*d.result, "result width");
       ExprId e = elab_as(*s.expr, w, "the returned value");
-      unsigned l = new_local("result", w, s.loc);
+      unsigned l = hidden_local("result", w);
       model::Stmt st;
       st.op = SOp::Let;
       st.a = l;
@@ -350,7 +374,7 @@ void Checker::check_unused_functions() {
     if (d.kind != Decl::Function || called_.count(d.name)) continue;
     Routine scratch;
     begin_routine(scratch, d.name);
-    writes_allowed_ = traps_allowed_ = true;
+    writes_allowed_ = traps_allowed_ = halts_allowed_ = true;
     context_ = "a function";
     lang::Expr call;
     call.kind = lang::Expr::Call;

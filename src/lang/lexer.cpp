@@ -128,7 +128,7 @@ std::vector<Token> lex(const std::string& file, const std::string& src) {
       if (std::isprint(static_cast<unsigned char>(c)))
         fail(std::string("unexpected character '") + c + "'");
       fail("unexpected byte 0x" + std::string(1, "0123456789abcdef"[(c >> 4) & 15]) +
-           std::string(1, "0123456789abcdef"[c & 15]));
+           std::string(1, "0123456789abcdef"[c & 15]) + " (model files are ASCII)");
     }
     out.push_back(std::move(t));
   }

@@ -137,6 +137,7 @@ private:
     } else if (kw == "default" || kw == "undefined") {
       d.kind = kw == "default" ? Decl::DefaultTrap : Decl::Undefined;
       expect_kw("trap");
+      d.name_locs.push_back(here());
       d.name = expect_ident("a trap cause name").text;
     } else if (kw == "function") {
       d.kind = Decl::Function;
@@ -220,9 +221,12 @@ private:
   void vmm_decl(Decl& d) {
     d.kind = Decl::Vmm;
     params(d);
+    Loc open = here();
     expect_punct("{");
     while (!accept_punct("}")) {
-      if (at_end()) fail_here("expected '}' to close the vmm block, found end of file");
+      if (at_end()) fail(open, "'{' is never closed");
+      if (is_kw("let") || is_kw("if") || is_kw("require") || is_kw("trap") || is_kw("halt") || is_kw("return"))
+        fail_here("a vmm block holds only assignments to real system state and one 'wellformed'");
       if (is_kw("wellformed")) {
         d.wellformed_loc = here();
         ++p_;
@@ -288,15 +292,15 @@ private:
     ++p_;
     if (accept_punct(":")) {
       e.kind = EncToken::Field;
-      e.nbits = small_int("a field width");
+      e.nbits = small_int("field width", 64);
       if (e.nbits == 0) fail(t_[p_ - 1], "field '" + e.name + "' has width 0");
       return e;
     }
     if (accept_punct("[")) {
       e.kind = EncToken::Slice;
-      e.hi = small_int("a bit index");
+      e.hi = small_int("bit index", 63);
       e.lo = e.hi;
-      if (accept_punct(":")) e.lo = small_int("a bit index");
+      if (accept_punct(":")) e.lo = small_int("bit index", 63);
       expect_punct("]");
       if (e.lo > e.hi) fail(e.loc, "slice " + e.name + "[" + std::to_string(e.hi) + ":" +
                                        std::to_string(e.lo) + "] has its bounds reversed");
@@ -307,10 +311,11 @@ private:
                     ":8') or a slice ('" + e.name + "[7:0]')");
   }
 
-  unsigned small_int(const char* what) {
+  unsigned small_int(const char* what, unsigned most) {
     const Token& t = peek();
-    if (t.kind != Tok::Int) fail_here(std::string("expected ") + what + ", found " + describe(t));
-    if (t.value > 1024) fail(t, std::string(what) + " " + t.text + " is too large");
+    if (t.kind != Tok::Int) fail_here(std::string("expected a ") + what + ", found " + describe(t));
+    if (t.value > most)
+      fail(t, std::string(what) + " " + t.text + " is too large (at most " + std::to_string(most) + ")");
     ++p_;
     return static_cast<unsigned>(t.value);
   }
@@ -319,10 +324,11 @@ private:
 
   Block block() {
     DepthGuard g(*this);
+    Loc open = here();
     expect_punct("{");
     Block b;
     while (!accept_punct("}")) {
-      if (at_end()) fail_here("expected '}', found end of file");
+      if (at_end()) fail(open, "'{' is never closed");
       b.push_back(stmt());
     }
     return b;
@@ -361,6 +367,8 @@ private:
       s->kind = Stmt::Return;
       s->expr = expr();
     } else {
+      if (peek().kind == Tok::Ident && (peek(1).kind == Tok::Ident || peek(1).kind == Tok::Int))
+        fail_here("unknown statement '" + peek().text + "'");
       ExprP e = expr();
       if (accept_punct("=")) {
         s->kind = Stmt::Assign;
@@ -413,7 +421,7 @@ private:
       e->args.push_back(expr());
       expect_kw("else");
       e->args.push_back(expr());
-      return e;
+      return sealed(std::move(e));
     }
     return binary(1);
   }
@@ -421,9 +429,19 @@ private:
   ExprP node(Expr::Kind k) {
     auto e = std::make_unique<Expr>();
     e->kind = k;
-    e->loc = here();
+    e->loc = e->start = here();
     return e;
   }
+
+  // Records the tree's height: chains of operators build deep trees without
+  // deep recursion here, but every later pass recurses over them.
+  ExprP sealed(ExprP e) {
+    for (const ExprP& a : e->args) e->depth = std::max(e->depth, a->depth + 1);
+    if (e->depth > kMaxExprDepth)
+      fail(e->start, "expression nested too deeply (more than " + std::to_string(kMaxExprDepth) + " levels)");
+    return e;
+  }
+  static constexpr int kMaxExprDepth = 256;
 
   ExprP binary(int min_prec) {
     ExprP lhs = unary();
@@ -435,9 +453,10 @@ private:
       auto e = node(Expr::Binary);
       e->op = t.text;
       ++p_;
+      e->start = lhs->start;
       e->args.push_back(std::move(lhs));
       e->args.push_back(binary(pr + 1));
-      lhs = std::move(e);
+      lhs = sealed(std::move(e));
     }
   }
 
@@ -448,7 +467,7 @@ private:
       e->op = peek().text;
       ++p_;
       e->args.push_back(unary());
-      return e;
+      return sealed(std::move(e));
     }
     return postfix(primary());
   }
@@ -473,7 +492,7 @@ private:
           while (accept_punct(","));
           expect_punct(")");
         }
-        return e;
+        return sealed(std::move(e));
       }
       auto e = node(Expr::Name);
       e->name = t.text;
@@ -507,14 +526,16 @@ private:
           if (accept_punct(",")) out->args.push_back(expr());
         }
         out->loc = l;
+        out->start = out->args[0]->start;
         expect_punct("]");
-        e = std::move(out);
+        e = sealed(std::move(out));
       } else if (is_punct(".")) {
         auto m = node(Expr::Member);
         ++p_;
         m->name = expect_ident("a field name").text;
+        m->start = e->start;
         m->args.push_back(std::move(e));
-        e = std::move(m);
+        e = sealed(std::move(m));
       } else {
         return e;
       }

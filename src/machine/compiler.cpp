@@ -13,7 +13,7 @@ namespace {
 uint64_t fold(Code c, uint64_t a, uint64_t b, uint64_t k, unsigned w) {
   switch (c) {
 #define POPEK_FOLD(n)                                                                              \
-  case Code::n: return pure_op<Code::n>(a, b, k, w);
+  case Code::n: return pure_op<Pure::n>(a, b, k, w);
     POPEK_PURE_OPS(POPEK_FOLD)
 #undef POPEK_FOLD
   default: return 0;

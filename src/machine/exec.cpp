@@ -5,7 +5,7 @@
 
 namespace popek::machine {
 
-Machine::Status Machine::exec(const Compiled& code) {
+Status Machine::exec(const Compiled& code) {
   uint64_t* const c = cells_.data();
   uint64_t* const mem = mem_.data();
   Change* const log = log_.data();
@@ -34,12 +34,12 @@ Machine::Status Machine::exec(const Compiled& code) {
     ++ip;                                                                                          \
     DISPATCH();                                                                                    \
   } while (0)
-#define LOG(is_mem, at, old) log[log_n_++] = Change{is_mem, at, old}
+#define LOG(is_mem, at, old) log[ctx_.log_n++] = Change{is_mem, at, old}
 
   DISPATCH();
 
 #define POPEK_PURE(n)                                                                              \
-  op_##n : c[ip->d] = pure_op<Code::n>(c[ip->a], c[ip->b], ip->k, ip->w);                          \
+  op_##n : c[ip->d] = pure_op<Pure::n>(c[ip->a], c[ip->b], ip->k, ip->w);                          \
   NEXT();
   POPEK_PURE_OPS(POPEK_PURE)
 #undef POPEK_PURE
@@ -58,13 +58,8 @@ op_MemRead:
   NEXT();
 op_MemReadN: {
   const model::Memory& m = m_->mems[ip->b];
-  const uint64_t at = layout_.mem_base[ip->b];
-  uint64_t v = 0;
-  for (unsigned i = 0; i < ip->w; ++i) {
-    unsigned idx = m.endian == model::Endian::Big ? i : ip->w - 1u - i;
-    v = (m.unit >= 64 ? 0 : v << m.unit) | mem[at + ((c[ip->a] + idx) & (m.size - 1))];
-  }
-  c[ip->d] = v;
+  c[ip->d] = mem_read_n(mem + layout_.mem_base[ip->b], m.size, m.unit, m.endian == model::Endian::Big,
+                        c[ip->a], ip->w);
   NEXT();
 }
 op_SetReg:
@@ -78,12 +73,12 @@ op_SetRegBits:
 op_SetPc:
   LOG(false, ip->d, c[ip->d]);
   c[ip->d] = c[ip->a];
-  pc_written_ = true;
+  ctx_.pc_written = true;
   NEXT();
 op_SetPcBits:
   LOG(false, ip->d, c[ip->d]);
   c[ip->d] = (c[ip->d] & ~ip->k) | ((c[ip->a] << ip->w) & ip->k);
-  pc_written_ = true;
+  ctx_.pc_written = true;
   NEXT();
 op_SetFile: {
   uint64_t cell = ip->d + c[ip->a];
@@ -99,15 +94,9 @@ op_SetMem: {
 }
 op_SetMemN: {
   const model::Memory& m = m_->mems[ip->k];
-  const uint64_t at0 = layout_.mem_base[ip->k];
-  const uint64_t um = model::width_mask(m.unit);
-  for (unsigned i = 0; i < ip->w; ++i) {
-    // Unit i of the value (from its least significant end) goes to address a + idx.
-    unsigned idx = m.endian == model::Endian::Big ? ip->w - 1u - i : i;
-    uint64_t at = at0 + ((c[ip->a] + idx) & (m.size - 1));
-    LOG(true, at, mem[at]);
-    mem[at] = (i * m.unit >= 64 ? 0 : c[ip->b] >> (i * m.unit)) & um;
-  }
+  uint64_t* const base_at = mem + layout_.mem_base[ip->k];
+  mem_write_n(base_at, m.size, m.unit, m.endian == model::Endian::Big, c[ip->a], ip->w, c[ip->b],
+              [&](uint64_t at) { LOG(true, static_cast<uint64_t>(base_at - mem) + at, base_at[at]); });
   NEXT();
 }
 op_Refresh:
@@ -124,7 +113,7 @@ op_Jz:
   NEXT();
 
 #define POPEK_UNLESS(n)                                                                            \
-  op_Unless##n : if (!pure_op<Code::n>(c[ip->a], c[ip->b], 1, ip->w)) {                            \
+  op_Unless##n : if (!pure_op<Pure::n>(c[ip->a], c[ip->b], 1, ip->w)) {                            \
     ip = base + ip->k;                                                                             \
     DISPATCH();                                                                                    \
   }                                                                                                \
@@ -133,7 +122,7 @@ op_Jz:
 #undef POPEK_UNLESS
 
 #define POPEK_TRAPIF(n)                                                                            \
-  op_TrapIf##n : if (pure_op<Code::n>(c[ip->a], c[ip->b], 1, ip->w)) goto op_Trap;                 \
+  op_TrapIf##n : if (pure_op<Pure::n>(c[ip->a], c[ip->b], 1, ip->w)) goto op_Trap;                 \
   NEXT();
   POPEK_CMP_OPS(POPEK_TRAPIF)
 #undef POPEK_TRAPIF
@@ -145,14 +134,14 @@ op_TrapIfZ:
   if (!c[ip->a]) goto op_Trap;
   NEXT();
 op_Trap:
-  trap_cause_ = ip->k & 0xffffffffu;
-  trap_memory_ = (ip->k >> 32) != 0;
-  trap_arg_ = c[ip->d];
-  return Status::Trap;
+  ctx_.trap_cause = ip->k & 0xffffffffu;
+  ctx_.trap_memory = (ip->k >> 32) != 0;
+  ctx_.trap_arg = c[ip->d];
+  return kTrap;
 op_Halt:
-  return Status::Halt;
+  return kHalt;
 op_Ret:
-  return Status::Done;
+  return kDone;
 
 #undef DISPATCH
 #undef NEXT

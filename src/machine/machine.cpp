@@ -9,7 +9,7 @@ namespace popek::machine {
 using model::Bits;
 using model::width_mask;
 
-Machine::Machine(std::shared_ptr<const model::Model> m) : m_(std::move(m)), decoder_(*m_) {
+Machine::Machine(std::shared_ptr<const model::Model> m, Engine engine) : m_(std::move(m)), decoder_(*m_) {
   const model::Model& md = *m_;
   cells_.assign(md.nslots, 0);
   shadows_.resize(md.regs.size());
@@ -43,9 +43,17 @@ Machine::Machine(std::shared_ptr<const model::Model> m) : m_(std::move(m)), deco
   }
   single_unit_ = decoder_.max_units() == 1 && md.fetch_unit <= 64;
   if (single_unit_) cache_.assign(kCacheSize, CacheEntry{});
+  field_buf_.assign(max_fields_ + 1, 0);
   // Fetch never writes; one instruction, the pc advance, then (after a
   // rollback) the trap entry: the log never holds more than this.
   log_.resize(std::max<size_t>(most + 1, trap_entry_.max_writes) + 1);
+  if (engine == Engine::Auto) {
+    native_ = find_native(md.source_hash);
+    if (native_ && native_->ninsns != md.insns.size()) native_ = nullptr;
+  }
+  ctx_.regs = cells_.data();  // registers are the first cells
+  ctx_.mem = mem_.data();
+  ctx_.log = log_.data();
   reset();
 }
 
@@ -61,7 +69,7 @@ void Machine::reset() {
     refresh(r);
   }
   std::fill(mem_.begin(), mem_.end(), 0);
-  log_n_ = 0;
+  ctx_.log_n = 0;
 }
 
 void Machine::set_reg(unsigned r, uint64_t v, unsigned i) {
@@ -90,78 +98,99 @@ std::pair<unsigned, unsigned> Machine::reg_of_cell(uint64_t cell) const {
 }
 
 void Machine::rollback() {
-  for (size_t i = log_n_; i-- > 0;) {
+  for (size_t i = ctx_.log_n; i-- > 0;) {
     const Change& c = log_[i];
     if (c.memory) mem_[c.loc] = c.before;
     else cells_[c.loc] = c.before;
   }
-  log_n_ = 0;
+  ctx_.log_n = 0;
   for (unsigned r = 0; r < m_->regs.size(); ++r)
     if (!shadows_[r].empty()) refresh(r);
 }
 
+// Makes an instruction's fields visible to the engine that will run it.
+void Machine::use_fields(int insn, const uint64_t* fields, size_t n) {
+  ctx_.fields = fields;
+  if (!native_) {
+    uint32_t base = insns_[static_cast<size_t>(insn)].fields;
+    for (size_t f = 0; f < n; ++f) cells_[base + f] = fields[f];
+  }
+}
+
 void Machine::load_fields(int insn, Bits raw) {
   const model::Encoding& enc = m_->insns[static_cast<size_t>(insn)].enc;
-  uint32_t base = insns_[static_cast<size_t>(insn)].fields;
-  for (unsigned f = 0; f < enc.fields.size(); ++f) cells_[base + f] = enc.extract(f, raw);
+  for (unsigned f = 0; f < enc.fields.size(); ++f) field_buf_[f] = enc.extract(f, raw);
+  use_fields(insn, field_buf_.data(), enc.fields.size());
 }
 
 int Machine::decode_cached(uint64_t raw) {
   CacheEntry& e = cache_[(raw * 0x9E3779B97F4A7C15ull) >> 52];  // 4096 entries
   if (e.insn == -2 || e.raw != raw) {
     auto r = decoder_.lookup(raw, 1);
+    int insn = r.kind == model::Decoder::Result::Match ? r.insn : -1;
+    if (insn >= 0 && m_->insns[static_cast<size_t>(insn)].enc.fields.size() > kCacheFields) {
+      load_fields(insn, raw);  // too many fields to cache
+      return insn;
+    }
     e.raw = raw;
-    e.insn = r.kind == model::Decoder::Result::Match ? r.insn : -1;
+    e.insn = insn;
     e.nfields = 0;
-    if (e.insn >= 0) {
-      const model::Encoding& enc = m_->insns[static_cast<size_t>(e.insn)].enc;
-      if (enc.fields.size() > kCacheFields) {
-        load_fields(e.insn, raw);
-        int insn = e.insn;
-        e.insn = -2;  // too many fields to cache
-        return insn;
-      }
+    if (insn >= 0) {
+      const model::Encoding& enc = m_->insns[static_cast<size_t>(insn)].enc;
       e.nfields = static_cast<uint32_t>(enc.fields.size());
-      e.base = insns_[static_cast<size_t>(e.insn)].fields;
       for (unsigned f = 0; f < e.nfields; ++f) e.fields[f] = enc.extract(f, raw);
     }
   }
-  for (uint32_t f = 0; f < e.nfields; ++f) cells_[e.base + f] = e.fields[f];
+  if (e.insn >= 0) use_fields(e.insn, e.fields, e.nfields);
   return e.insn;
 }
 
+Status Machine::run_fetch(unsigned offset) {
+  const model::Model& md = *m_;
+  if (native_) {
+    ctx_.params[0] = offset & width_mask(md.fetch.locals[0].width);
+    return static_cast<Status>(native_->fetch(ctx_));
+  }
+  const Compiled& f = offset == 0 ? fetch0_ : fetch_;
+  if (offset != 0) cells_[f.params[0]] = offset & width_mask(md.fetch.locals[0].width);
+  Status s = exec(f);
+  ctx_.result = cells_[f.result];
+  return s;
+}
+
+Status Machine::run_insn(int insn) {
+  if (native_) return static_cast<Status>(native_->insns[insn](ctx_));
+  return exec(insns_[static_cast<size_t>(insn)]);
+}
+
 Outcome::Kind Machine::execute_kind() {
-  log_n_ = 0;
-  pc_written_ = false;
+  ctx_.log_n = 0;
+  ctx_.pc_written = false;
   const model::Model& md = *m_;
   Outcome& o = last_;
   o.insn = -1;
   o.units = 0;
+  o.raw = 0;
   auto trapped = [&]() {
     rollback();
     o.kind = Outcome::Trapped;
-    o.cause = static_cast<unsigned>(trap_cause_);
-    o.arg = trap_arg_;
-    o.memory = trap_memory_;
+    o.cause = static_cast<unsigned>(ctx_.trap_cause);
+    o.arg = ctx_.trap_arg;
+    o.memory = ctx_.trap_memory;
     return Outcome::Trapped;
   };
   int insn = -1;
   unsigned units = 0;
   if (single_unit_) {
-    o.raw = 0;
-    if (exec(fetch0_) != Status::Done) return trapped();
-    uint64_t raw = cells_[fetch0_.result];
-    o.raw = raw;
+    if (run_fetch(0) != kDone) return trapped();
+    o.raw = ctx_.result;
     units = 1;
-    insn = decode_cached(raw);
+    insn = decode_cached(ctx_.result);
   } else {
     Bits raw = 0;
-    o.raw = 0;
-    const uint64_t param_mask = width_mask(md.fetch.locals[0].width);
     for (;;) {
-      cells_[fetch_.params[0]] = (units * md.fetch_step) & param_mask;
-      if (exec(fetch_) != Status::Done) return trapped();
-      raw = (raw << md.fetch_unit) | cells_[fetch_.result];
+      if (run_fetch(units * md.fetch_step) != kDone) return trapped();
+      raw = (raw << md.fetch_unit) | ctx_.result;
       o.raw = raw;
       ++units;
       auto r = decoder_.lookup(raw, units);
@@ -173,6 +202,12 @@ Outcome::Kind Machine::execute_kind() {
       if (r.kind == model::Decoder::Result::None || units >= decoder_.max_units()) break;
     }
   }
+  return finish(insn, units);
+}
+
+Outcome::Kind Machine::finish(int insn, unsigned units) {
+  const model::Model& md = *m_;
+  Outcome& o = last_;
   if (insn < 0) {
     o.kind = Outcome::Trapped;
     o.cause = static_cast<unsigned>(md.undefined_trap);
@@ -182,14 +217,21 @@ Outcome::Kind Machine::execute_kind() {
   }
   o.insn = insn;
   o.units = units;
-  Status s = exec(insns_[static_cast<size_t>(insn)]);
-  if (s == Status::Trap) return trapped();
-  if (!pc_written_) {
+  Status s = run_insn(insn);
+  if (s == kTrap) {
+    rollback();
+    o.kind = Outcome::Trapped;
+    o.cause = static_cast<unsigned>(ctx_.trap_cause);
+    o.arg = ctx_.trap_arg;
+    o.memory = ctx_.trap_memory;
+    return Outcome::Trapped;
+  }
+  if (!ctx_.pc_written) {
     const model::Register& pc = md.regs[md.pc_reg];
-    log_[log_n_++] = {false, pc.slot, cells_[pc.slot]};
+    log_[ctx_.log_n++] = {false, pc.slot, cells_[pc.slot]};
     cells_[pc.slot] = (cells_[pc.slot] + units * md.fetch_step) & width_mask(pc.width);
   }
-  o.kind = s == Status::Halt ? Outcome::Halted : Outcome::Completed;
+  o.kind = s == kHalt ? Outcome::Halted : Outcome::Completed;
   return o.kind;
 }
 
@@ -198,10 +240,30 @@ Outcome Machine::execute() {
   return last_;
 }
 
+Outcome Machine::execute_insn(int insn, Bits raw) {
+  ctx_.log_n = 0;
+  ctx_.pc_written = false;
+  last_ = Outcome{};
+  last_.raw = raw;
+  load_fields(insn, raw);
+  finish(insn, m_->insns[static_cast<size_t>(insn)].enc.units);
+  return last_;
+}
+
 void Machine::enter_trap(const Outcome& o) {
-  cells_[trap_entry_.params[0]] = m_->traps[o.cause].code;
-  cells_[trap_entry_.params[1]] = o.arg;
-  exec(trap_entry_);  // the checker guarantees the trap entry neither traps nor halts
+  // The checker guarantees the trap entry neither traps nor halts.
+  if (native_) {
+    ctx_.params[0] = m_->traps[o.cause].code;
+    ctx_.params[1] = o.arg;
+    native_->trap_entry(ctx_);
+  } else {
+    cells_[trap_entry_.params[0]] = m_->traps[o.cause].code;
+    cells_[trap_entry_.params[1]] = o.arg;
+    exec(trap_entry_);
+  }
+  // Native code does not maintain the field shadows the interpreter reads.
+  for (unsigned r = 0; r < m_->regs.size(); ++r)
+    if (native_ && !shadows_[r].empty()) refresh(r);
 }
 
 Outcome Machine::step() {

@@ -6,6 +6,7 @@
 
 #include "machine/bytecode.hpp"
 #include "machine/compiler.hpp"
+#include "machine/context.hpp"
 #include "model/decoder.hpp"
 #include "model/model.hpp"
 
@@ -27,16 +28,15 @@ struct Outcome {
   bool memory = false;     // Trapped: raised by address translation (a memory trap)
 };
 
-// One location changed by the last step, with its value before.
-struct Change {
-  bool memory;      // false: a register cell
-  uint64_t loc;     // register cell, or index into all memories (see Machine::locate)
-  uint64_t before;
-};
+// Which engine runs the model's routines: native code generated at build
+// time for bundled models (when this exact model text was compiled in), or
+// the interpreter. Both give the same results (tests/engines_test.cpp).
+enum class Engine { Auto, Interpreter };
 
 class Machine {
 public:
-  explicit Machine(std::shared_ptr<const model::Model> m);
+  explicit Machine(std::shared_ptr<const model::Model> m, Engine engine = Engine::Auto);
+  bool native() const { return native_ != nullptr; }
 
   const model::Model& model() const { return *m_; }
 
@@ -57,6 +57,10 @@ public:
   // Fetches, decodes and executes one instruction. On a trap the state is as
   // before the instruction and the trap entry has NOT been applied.
   Outcome execute();
+  // Executes instruction `insn` with the operand fields of `raw` (its encoding)
+  // on the current state, as if it had just been fetched: same rollback and pc
+  // advance, no fetch. The VMM's interpreter and the engine tests use it.
+  Outcome execute_insn(int insn, model::Bits raw);
   // Applies the model's trap entry for a trapped outcome.
   void enter_trap(const Outcome& o);
   // execute() followed by enter_trap() when it trapped.
@@ -70,21 +74,24 @@ public:
   RunResult run(uint64_t max_steps);
 
   // Locations changed by the last execute()/step(), oldest first (may repeat).
-  std::span<const Change> changes() const { return {log_.data(), log_n_}; }
+  std::span<const Change> changes() const { return {log_.data(), ctx_.log_n}; }
   // Memory number and address of a Change::loc for memory.
   std::pair<unsigned, uint64_t> locate(uint64_t flat) const;
   // The register and entry that own a register cell.
   std::pair<unsigned, unsigned> reg_of_cell(uint64_t cell) const;
 
 private:
-  enum class Status { Done, Trap, Halt };
   // execute() without building an Outcome: details stay in last_.
   Outcome::Kind execute_kind();
+  Outcome::Kind finish(int insn, unsigned units);  // run a decoded instruction
   Status exec(const Compiled& c);
+  Status run_fetch(unsigned offset_units);  // result in ctx_.result
+  Status run_insn(int insn);                // fields: ctx_.fields (native) or cells (interpreter)
   void rollback();
   void refresh(unsigned reg);
   int decode_cached(uint64_t raw);
   void load_fields(int insn, model::Bits raw);
+  void use_fields(int insn, const uint64_t* fields, size_t n);
 
   std::shared_ptr<const model::Model> m_;
   model::Decoder decoder_;
@@ -101,12 +108,11 @@ private:
   Compiled fetch_, fetch0_, trap_entry_;  // fetch0_: fetch at offset 0, for one-unit machines
   std::vector<Compiled> insns_;
   std::vector<Change> log_;  // sized for the most writes one step can make
-  size_t log_n_ = 0;
-  bool pc_written_ = false;
-  uint64_t trap_cause_ = 0, trap_arg_ = 0;
-  bool trap_memory_ = false;
+  Context ctx_;              // shared with native code
+  const NativeModel* native_ = nullptr;
 
   Outcome last_;  // details of the last execute_kind()
+  std::vector<uint64_t> field_buf_;  // fields of an uncached instruction
 
   // Decoded-instruction cache for single-unit machines: raw unit -> instruction and fields.
   static constexpr unsigned kCacheSize = 4096;

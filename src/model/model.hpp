@@ -54,6 +54,7 @@ struct Memory {
   unsigned unit = 0;  // bits per unit (the addressing granularity)
   unsigned addr_width = 0;
   Endian endian = Endian::Big;  // order of units in multi-unit accesses
+  bool endian_given = false;
 };
 
 struct TrapCause {
@@ -80,6 +81,7 @@ struct Vmm {
 
 struct Model {
   std::string name, description, path;
+  uint64_t source_hash = 0;  // FNV-1a of the source text: identifies the model's exact definition
   unsigned word = 0;
   std::vector<Mode> modes;  // most privileged first
   std::vector<Register> regs;

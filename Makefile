@@ -1,0 +1,24 @@
+# The two quick-start commands (README): `make run` and `make test`.
+BUILD ?= build
+JOBS ?= $(shell nproc)
+
+.PHONY: run test build deps bench clean
+
+run: build
+	./$(BUILD)/popek run pg examples/pg/kernel.s
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BUILD) -j$(JOBS)
+
+deps:
+	@.ci/install-deps
+
+bench: build
+	./$(BUILD)/reference_bench
+
+clean:
+	rm -rf $(BUILD) build-asan build-fuzz
