@@ -19,7 +19,7 @@ struct RunOptions {
 
 std::string insn_text(const model::Model& m, const machine::Outcome& o) {
   if (o.insn >= 0) return assembler::format_insn(m, o.insn, o.raw);
-  if (o.units == 0 && o.raw == 0 && o.cause != static_cast<unsigned>(m.undefined_trap)) return "(fetch)";
+  if (o.stage == machine::Outcome::Fetch) return "(fetch)";
   return fmt::format("(undefined {})", model::bits_to_hex(o.raw, m.fetch_unit));
 }
 

@@ -224,9 +224,8 @@ void Checker::declare(const Decl& d) {
       f.lo = static_cast<unsigned>(std::min<uint64_t>(lo, 64));
       f.system = fd.system;
       if (hi >= r.width)
-        fail(fd.loc, "field '" + f.name + "' [" + std::to_string(f.hi) + ":" +
-                         std::to_string(f.lo) + "] does not fit in the " + std::to_string(r.width) +
-                         "-bit register '" + r.name + "'");
+        fail(fd.loc, "field '" + f.name + "' [" + std::to_string(hi) + ":" + std::to_string(lo) +
+                         "] does not fit in the " + std::to_string(r.width) + "-bit register '" + r.name + "'");
       if (r.find_field(f.name) >= 0) fail(fd.loc, "duplicate field '" + f.name + "'");
       uint64_t bits = width_mask(f.hi - f.lo + 1) << f.lo;
       if (used & bits) fail(fd.loc, "field '" + f.name + "' overlaps another field of '" + r.name + "'");

@@ -171,6 +171,7 @@ Outcome::Kind Machine::execute_kind() {
   o.insn = -1;
   o.units = 0;
   o.raw = 0;
+  o.stage = Outcome::Fetch;
   auto trapped = [&]() {
     rollback();
     o.kind = Outcome::Trapped;
@@ -208,6 +209,7 @@ Outcome::Kind Machine::execute_kind() {
 Outcome::Kind Machine::finish(int insn, unsigned units) {
   const model::Model& md = *m_;
   Outcome& o = last_;
+  o.stage = insn < 0 ? Outcome::Decode : Outcome::Execute;
   if (insn < 0) {
     o.kind = Outcome::Trapped;
     o.cause = static_cast<unsigned>(md.undefined_trap);

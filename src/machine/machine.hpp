@@ -20,6 +20,9 @@ namespace popek::machine {
 
 struct Outcome {
   enum Kind { Completed, Trapped, Halted } kind = Completed;
+  // Where a trap arose: while fetching, because no instruction has the fetched
+  // encoding, or while executing the instruction.
+  enum Stage { Fetch, Decode, Execute } stage = Execute;
   int insn = -1;           // instruction index; -1 when fetch trapped or the encoding is undefined
   unsigned units = 0;      // instruction length in fetch units (0 if not decoded)
   model::Bits raw = 0;     // the fetched bits
