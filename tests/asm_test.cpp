@@ -140,7 +140,7 @@ insn halt 0xff            "halt"     { halt }
 
 // RISC-V-like B-type branch: a 13-bit signed offset scattered over four slices,
 // its bit 0 not stored (always zero).
-const char* kBType = R"(machine rvb "scrambled immediates"
+const char* kBType = R"isa(machine rvb "scrambled immediates"
 word 32
 memory M[1024] : 32
 modes sup = 0, usr = 1
@@ -152,7 +152,7 @@ trap entry (cause : 4, arg : 32) { pc = 0 }
 fetch (i : 10) -> 32 { return M[pc + i] }
 insn beq imm[12] imm[10:5] rs2:5 rs1:5 000 imm[4:1] imm[11] 1100011 "beq {rs1:x}, {rs2:x}, {imm:s}" { if x[rs1] == x[rs2] { pc = imm[10:1] } }
 insn lw  off:12 rs:5 010 rd:5 0000011 "lw {rd:x}, {off:s}({rs:x})" { x[rd] = M[x[rs][9:0] + off[9:0]] }
-)";
+)isa";
 
 // ---------------------------------------------------------------------------
 // Round trips.
@@ -360,6 +360,8 @@ TEST_F(AsmPg, PhaseGivesLabelsPhasedValuesButPlacesUnitsAtTheLocation) {
   EXPECT_EQ(img.symbols.at("x"), 0u);
   EXPECT_EQ(img.symbols.at("y"), 1u);
   EXPECT_EQ(img.symbols.at("z"), 104u);
+  // Labels inside a phase are not attached to absolute addresses.
+  EXPECT_EQ(img.labels, (std::map<uint64_t, std::string>{{104, "z"}}));
   EXPECT_EQ(img.units,
             (std::map<uint64_t, uint64_t>{{100, jmp(1)}, {101, 0}, {102, 1}, {103, 104}, {104, kHalt}}));
   // An .org inside a phase moves the location; labels keep their offset from it.
@@ -390,6 +392,12 @@ TEST_F(AsmPg, OperatorPrecedenceAndAssociativity) {
   EXPECT_EQ(word("~5 & 0xff"), 0xfau);
   EXPECT_EQ(word("~(1 << 3) & 15"), 7u);
   EXPECT_EQ(word("+4"), 4u);
+  // Signed division truncates toward zero; >> is a logical shift of the 64-bit pattern.
+  EXPECT_EQ(word("-7 / 2"), 0xffffffffdu);  // -3
+  EXPECT_EQ(word("-7 % 3"), 0xfffffffffu);  // -1
+  EXPECT_EQ(word("7 % -3"), 1u);
+  EXPECT_EQ(word("-1 >> 60"), 15u);
+  EXPECT_EQ(word("1 << 64"), 0u);
   EXPECT_EQ(error(".word 1 / 0"), "test.s:1:9: division by zero");
   EXPECT_EQ(error(".word (1 + 2"), "test.s:1:7: expected a value");
   // Operand expressions stop at the template's next literal.
@@ -420,6 +428,8 @@ TEST_F(AsmPg, MnemonicsAndDirectivesAreCaseInsensitiveLabelsAreNot) {
 TEST_F(AsmPg, CommentsBlankLinesAndSeveralLabels) {
   Image img = test::assemble(*m, "; heading\n\n   \na: b: halt ; done\nc:\n  svc\n");
   EXPECT_EQ(img.units, (std::map<uint64_t, uint64_t>{{0, kHalt}, {1, kSvc}}));
+  // The first label at each address, for listings.
+  EXPECT_EQ(img.labels, (std::map<uint64_t, std::string>{{0, "a"}, {1, "c"}}));
   EXPECT_EQ(img.symbols.at("a"), 0u);
   EXPECT_EQ(img.symbols.at("b"), 0u);
   EXPECT_EQ(img.symbols.at("c"), 1u);
@@ -513,7 +523,6 @@ TEST_F(AsmPg, ErrorMissingOperand) {
 TEST_F(AsmPg, ErrorAtTheEndOfAnIndentedLineHasTheLineColumn) {
   EXPECT_EQ(error("        add 1, 2"), "test.s:1:17: expected ',', found the end of the line");
   EXPECT_EQ(error("lbl: add 1, 2"), "test.s:1:14: expected ',', found the end of the line");
-  EXPECT_EQ(error("lbl: add 1, 2   "), "test.s:1:14: expected ',', found the end of the line");
   EXPECT_EQ(error("        .org"), "test.s:1:13: expected an address");
   EXPECT_EQ(error("        .word 1,"), "test.s:1:17: expected a value");
 }
@@ -692,7 +701,7 @@ TEST(AsmBigEndian, FourByteFetchUnitsAreLaidOutMostSignificantByteFirst) {
 // assembler rejects code running past the end of memory).
 //   popek disasm le.isa wrap.s  with wrap.s = "halt\n.org 252\n.word 0x02000000"
 // prints "ldi zero, 4278190080  ; fc: 00 00 00 02 7fff... 02 7fff... 02".
-TEST(AsmLittleEndian, DISABLED_InstructionWrappingPastTheEndOfMemoryDisassemblesAsData) {
+TEST(AsmLittleEndian, InstructionWrappingPastTheEndOfMemoryDisassemblesAsData) {
   auto m = test::load_text(kLe32);
   ASSERT_TRUE(m);
   // At 252: the first unit of an ldi; its second unit would be bytes 0..3 (a halt).
@@ -809,6 +818,8 @@ TEST(AsmSlices, ScrambledImmediatesAssembleToTheKnownEncodings) {
   EXPECT_EQ(units_of(*m, "lw x1, -4(x2)"), (std::map<uint64_t, uint64_t>{{0, 0xffc12083}}));
   EXPECT_EQ(units_of(*m, "lw x1, -4 ( x2 )"), (std::map<uint64_t, uint64_t>{{0, 0xffc12083}}));
   EXPECT_EQ(units_of(*m, "lw x1, (2 + 2) * 2(x2)"), (std::map<uint64_t, uint64_t>{{0, 0x00812083}}));
+  EXPECT_EQ(units_of(*m, "lw x1, (4)(x2)"), (std::map<uint64_t, uint64_t>{{0, 0x00412083}}));
+  EXPECT_EQ(units_of(*m, "LW X1, 4(X2)"), (std::map<uint64_t, uint64_t>{{0, 0x00412083}}));
   EXPECT_EQ(test::assemble_error(*m, "lw x1, -4(2)"), "test.s:1:11: expected a register of 'x', found '2'");
   EXPECT_EQ(test::assemble_error(*m, "lw x1, -4"), "test.s:1:10: expected '(', found the end of the line");
   EXPECT_NE(assembler::disassemble(*m, test::assemble(*m, "lw x5, -2048(x31)")).find("        lw x5, -2048(x31) "),

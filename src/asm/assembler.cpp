@@ -25,6 +25,7 @@ struct Statement {
   uint64_t addr = 0;
   int insn = -1;
   std::vector<MatchedOperand> operands;
+  size_t col = 0;            // where the statement starts
   std::string directive;     // .word, .byte, .unit or .zero
   size_t args_begin = 0;     // first token of a directive's operands
 };
@@ -111,6 +112,7 @@ private:
       if (p >= s.toks.size()) continue;
       const Token& head = s.toks[p];
       s.text = trim(s.code.substr(head.col));
+      s.col = head.col;
       s.addr = loc;
       if (head.kind == Token::Ident && head.text[0] == '.') {
         directive(s, p, loc, phase);
@@ -212,7 +214,7 @@ private:
   // -- pass 2: operand values and encodings ---------------------------------
 
   void put(Image& img, const Statement& s, uint64_t addr, uint64_t v) {
-    if (img.units.count(addr)) fail(s.line, 0, fmt::format("address {} is assembled twice", addr));
+    if (img.units.count(addr)) fail(s.line, s.col, fmt::format("address {} is assembled twice", addr));
     img.units[addr] = v;
   }
 

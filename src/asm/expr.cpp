@@ -30,10 +30,11 @@ public:
       else if (op == "+") lhs = static_cast<int64_t>(a + b);
       else if (op == "-") lhs = static_cast<int64_t>(a - b);
       else if (op == "*") lhs = static_cast<int64_t>(a * b);
-      else if (rhs == 0 || (lhs == INT64_MIN && rhs == -1)) {
+      else if (rhs == 0 || (op == "/" && lhs == INT64_MIN && rhs == -1)) {
         if (eval_) throw ExprError{op_col, rhs == 0 ? "division by zero" : "division overflows"};
         lhs = 0;
-      } else if (op == "/") lhs = lhs / rhs;
+      } else if (rhs == -1) lhs = op == "/" ? -lhs : 0;  // avoids INT64_MIN % -1, which traps
+      else if (op == "/") lhs = lhs / rhs;
       else lhs = lhs % rhs;
     }
   }

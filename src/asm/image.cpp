@@ -93,8 +93,10 @@ bool read_image(const model::Model& m, const std::string& path, const std::strin
     skip();
     if (i == body.size()) continue;
     uint64_t addr = 0;
+    size_t addr_col = i;
     if (!hex(addr)) return fail(i, "expected a hexadecimal address");
-    if (addr >= mem.size) return fail(0, fmt::format("address {:x} is outside memory {} ({} units)", addr, mem.name, mem.size));
+    if (addr >= mem.size)
+      return fail(addr_col, fmt::format("address {:x} is outside memory {} ({} units)", addr, mem.name, mem.size));
     if (i >= body.size() || body[i] != ':') return fail(i, "expected ':' after the address");
     ++i;
     for (;;) {

@@ -28,8 +28,9 @@ std::string template_mnemonic(const model::Syntax& s) {
   return w;
 }
 
-bool match_template(const model::Model& m, unsigned insn, const std::string& line, size_t start,
-                    const ExprContext& cx, std::vector<MatchedOperand>& ops, MatchFail& fail) {
+namespace {
+bool match_chars(const model::Model& m, unsigned insn, const std::string& line, size_t start,
+                 const ExprContext& cx, std::vector<MatchedOperand>& ops, MatchFail& fail) {
   const model::Instruction& in = m.insns[insn];
   const auto& pieces = in.syntax.pieces;
   size_t p = start;
@@ -110,6 +111,16 @@ bool match_template(const model::Model& m, unsigned insn, const std::string& lin
     return false;
   }
   return true;
+}
+} // namespace
+
+bool match_template(const model::Model& m, unsigned insn, const std::string& line, size_t start,
+                    const ExprContext& cx, std::vector<MatchedOperand>& ops, MatchFail& fail) {
+  if (match_chars(m, insn, line, start, cx, ops, fail)) return true;
+  // A failure at the end of the line points just after its last character.
+  size_t end = line.find_last_not_of(" \t\r") + 1;
+  if (fail.col > end) fail.col = end;
+  return false;
 }
 
 } // namespace popek::assembler

@@ -232,6 +232,7 @@ Outcome::Kind Machine::finish(int insn, unsigned units) {
     const model::Register& pc = md.regs[md.pc_reg];
     log_[ctx_.log_n++] = {false, pc.slot, cells_[pc.slot]};
     cells_[pc.slot] = (cells_[pc.slot] + units * md.fetch_step) & width_mask(pc.width);
+    if (!shadows_[md.pc_reg].empty()) refresh(md.pc_reg);
   }
   o.kind = s == kHalt ? Outcome::Halted : Outcome::Completed;
   return o.kind;
