@@ -1,6 +1,7 @@
 # The two quick-start commands (README): `make run` and `make test`.
 BUILD ?= build
 JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
 
 .PHONY: run test build deps bench clean
 
@@ -11,7 +12,7 @@ test: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
 build: deps
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
 	cmake --build $(BUILD) -j$(JOBS)
 
 deps:

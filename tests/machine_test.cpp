@@ -71,9 +71,11 @@ TEST_P(MachineRun, ZeroBudgetDoesNothing) {
 TEST_P(MachineRun, CountsStepsUpToAndIncludingHalt) {
   auto m = test::load("models/pg.isa");
   ASSERT_TRUE(m);
-  auto img = test::assemble(*m, ".org 2\naddi 100, 100, 3\naddi 100, 100, 4\nhalt\n");
   Machine mc(m, GetParam());
-  for (const auto& [a, v] : img.units) mc.set_mem(0, a, v);
+  mc.set_mem(0, 2, Pg(kPgAddi, 100, 100, 3));
+  mc.set_mem(0, 3, Pg(kPgAddi, 100, 100, 4));
+  mc.set_mem(0, 4, Pg(kPgHalt));
+  mc.set_mem(0, 5, Pg(kPgAddi, 100, 100, 5));  // not reached
   auto r = mc.run(50);
   EXPECT_TRUE(r.halted);
   EXPECT_EQ(r.steps, 3u);
@@ -593,12 +595,7 @@ TEST_F(MachineCalc, FieldsOfRegisterFileEntries) {
 }
 
 // The pc has declared fields; reading them must see the pc as advanced by earlier steps.
-// DISABLED: bug in the machine — after an instruction completes, Machine::execute_kind
-// advances the pc cell directly without refreshing the pc's field shadow cells, so a
-// later read of a declared pc field (pc.pcl) returns the value from the last explicit
-// write (set_reg, a pc assignment, reset or a rollback) instead of the advanced pc.
-// Here x(2) reads 0x20 instead of 0x23. Enable once the pc advance refreshes the shadows.
-TEST_F(MachineCalc, DISABLED_PcFieldsFollowTheAdvancingPc) {
+TEST_F(MachineCalc, PcFieldsFollowTheAdvancingPc) {
   mc().set_mem(0, 0x20, C(kAdd, 0, 0, 0));
   mc().set_mem(0, 0x21, C(kAdd, 0, 0, 0));
   mc().set_mem(0, 0x22, C(kRdpcw, 1));
@@ -965,6 +962,35 @@ insn mix  0x06 x:16     "mix {x}"    { A = x[15:8] ^ x[7:0] }
 insn halt 0xff          "halt"       { halt }
 )";
 
+// The same instructions behind a fetch limit: reading a byte past LIM is a memory trap.
+const char* kVarLimited = R"(
+machine varlim "machine test: variable length with a fetch limit"
+word 8
+memory M[256] : 8
+modes k = 0
+register pc : 8 pc reset 0
+register A : 8
+register LIM : 8 reset 0x10
+register TC : 2
+register TP : 8
+trap undef = 1
+trap fault = 2
+undefined trap undef
+trap entry (cause : 2, arg : 8) {
+  TC = cause
+  TP = pc
+  pc = 0xf0
+}
+function translate(a : 8) -> 8 {
+  if a > LIM { trap fault }
+  return a
+}
+fetch (i : 8) -> 8 { return M[translate(pc + i)] }
+insn inc  0x01          "inc"        { A = A + 1 }
+insn li   0x02 imm:8    "li {imm}"   { A = imm }
+insn mix  0x06 x:16     "mix {x}"    { A = x[15:8] ^ x[7:0] }
+)";
+
 class MachineVariable : public ::testing::Test {
 protected:
   void SetUp() override {
@@ -1056,6 +1082,54 @@ TEST_F(MachineVariable, UnknownBytesTrapWithTheUndefinedCause) {
     EXPECT_EQ(r("TP"), 0x02u);
     EXPECT_EQ(mc_->pc(), 0xf0u);
   }
+}
+
+// Decoding reads only as many bytes as the instruction needs: a byte no encoding
+// starts with is undefined at once, even at the last fetchable address, while an
+// instruction running past the limit takes the fetch's memory trap.
+TEST(MachineVariableLimited, FetchesOnlyTheBytesAnInstructionNeeds) {
+  auto m = test::load_text(kVarLimited, "varlim.isa");
+  ASSERT_TRUE(m);
+  const unsigned A = static_cast<unsigned>(m->find_reg("A")), TC = static_cast<unsigned>(m->find_reg("TC"));
+  struct Case {
+    std::vector<uint64_t> code;  // placed so that its first byte is at LIM = 0x10
+    const char* trap;            // null: completes
+    uint64_t a;
+  } cases[] = {
+      {{0x01}, nullptr, 1},          // inc at the limit
+      {{0x09}, "undef", 0},          // unknown byte at the limit: undefined, no fetch past it
+      {{0x02, 0x07}, "fault", 0},    // li needs a byte past the limit
+      {{0x06, 0x01, 0x02}, "fault", 0},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(testing::Message() << "first byte " << c.code[0]);
+    Machine mc(m);
+    uint64_t at = 0x10;
+    for (uint64_t b : c.code) mc.set_mem(0, at++, b);
+    mc.set_reg(m->pc_reg, 0x10);
+    Outcome o = mc.execute();
+    if (!c.trap) {
+      ASSERT_EQ(o.kind, Outcome::Completed);
+      EXPECT_EQ(mc.reg(A), c.a);
+      EXPECT_EQ(mc.pc(), 0x11u);
+      continue;
+    }
+    ASSERT_EQ(o.kind, Outcome::Trapped);
+    EXPECT_EQ(m->traps[o.cause].name, c.trap);
+    EXPECT_EQ(o.memory, std::string(c.trap) == "fault");
+    EXPECT_EQ(mc.pc(), 0x10u);
+    mc.enter_trap(o);
+    EXPECT_EQ(mc.reg(TC), std::string(c.trap) == "fault" ? 2u : 1u);
+  }
+  // Below the limit, the two- and three-byte instructions complete.
+  Machine mc(m);
+  mc.set_mem(0, 0x0d, 0x06);
+  mc.set_mem(0, 0x0e, 0x0f);
+  mc.set_mem(0, 0x0f, 0xf1);
+  mc.set_reg(m->pc_reg, 0x0d);
+  ASSERT_EQ(mc.execute().kind, Outcome::Completed);
+  EXPECT_EQ(mc.reg(A), 0xfeu);
+  EXPECT_EQ(mc.pc(), 0x10u);
 }
 
 } // namespace

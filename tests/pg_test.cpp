@@ -707,29 +707,29 @@ std::vector<Role> roles() {
                  put(x, 0x123);
                  return I(MOV, s[0], x);
                }});
-  v.push_back({"ld", "a", false, true, [hi](uint64_t x, const uint64_t* s, const Put& put, uint64_t* w) {
+  v.push_back({"ld", "a", false, true, [](uint64_t x, const uint64_t* s, const Put& put, uint64_t* w) {
                  put(s[0], hi | s[1]);
                  put(s[1], 0x55);
                  *w = 0x55;
                  return I(LD, x, s[0]);
                }});
-  v.push_back({"ld", "b (pointer)", false, false, [hi](uint64_t x, const uint64_t* s, const Put& put, uint64_t*) {
+  v.push_back({"ld", "b (pointer)", false, false, [](uint64_t x, const uint64_t* s, const Put& put, uint64_t*) {
                  put(x, hi | s[1]);
                  put(s[1], 0x55);
                  return I(LD, s[0], x);
                }});
   v.push_back({"ld", "@b (second read)", false, false,
-               [hi](uint64_t x, const uint64_t* s, const Put& put, uint64_t*) {
+               [](uint64_t x, const uint64_t* s, const Put& put, uint64_t*) {
                  put(s[1], hi | x);
                  put(x, 0x55);
                  return I(LD, s[0], s[1]);
                }});
-  v.push_back({"st", "a (pointer)", false, false, [hi](uint64_t x, const uint64_t* s, const Put& put, uint64_t*) {
+  v.push_back({"st", "a (pointer)", false, false, [](uint64_t x, const uint64_t* s, const Put& put, uint64_t*) {
                  put(x, hi | s[1]);
                  put(s[0], 0x66);
                  return I(ST, x, s[0]);
                }});
-  v.push_back({"st", "@a (write)", false, true, [hi](uint64_t x, const uint64_t* s, const Put& put, uint64_t* w) {
+  v.push_back({"st", "@a (write)", false, true, [](uint64_t x, const uint64_t* s, const Put& put, uint64_t* w) {
                  put(s[1], hi | x);
                  put(s[0], 0x66);
                  *w = 0x66;

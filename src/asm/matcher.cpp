@@ -1,6 +1,7 @@
 #include "asm/matcher.hpp"
 
 #include <cctype>
+#include <fmt/format.h>
 
 namespace popek::assembler {
 
@@ -15,7 +16,7 @@ std::string describe_at(const std::string& line, size_t p) {
   size_t e = p + 1;
   if (word_char(line[p]))
     while (e < line.size() && word_char(line[e])) ++e;
-  return "'" + line.substr(p, e - p) + "'";
+  return fmt::format("'{}'", line.substr(p, e - p));
 }
 } // namespace
 
