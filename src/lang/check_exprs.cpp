@@ -300,25 +300,11 @@ Val Checker::elab_call(const lang::Expr& e) {
                       "; use a slice x[hi:lo]");
     return typed(mk(e.name == "zext" ? Op::ZExt : Op::SExt, w, x), w);
   }
-  auto it = funcs_.find(e.name);
-  if (it == funcs_.end()) {
-    if (names_.count(e.name)) fail(e.loc, "'" + e.name + "' is not a function");
-    fail(e.loc, "unknown function '" + e.name + "'");
-  }
-  const FuncInfo& f = effects(e.name);
+  const FuncInfo& f = function(e);
   if (!f.decl->result) fail(e.loc, "function '" + e.name + "' returns no value");
   if (f.writes)
     fail(e.loc, "function '" + e.name + "' changes state, so it can only be called as a statement");
-  std::vector<ExprId> args;
-  const auto& ps = f.decl->params;
-  if (e.args.size() != ps.size())
-    fail(e.loc, "function '" + e.name + "' takes " + std::to_string(ps.size()) + " argument" +
-                    (ps.size() == 1 ? "" : "s") + ", given " + std::to_string(e.args.size()));
-  for (size_t i = 0; i < ps.size(); ++i) {
-    unsigned w = width_of(*ps[i].width, "parameter width");
-    args.push_back(elab_as(*e.args[i], w, ("argument '" + ps[i].name + "'").c_str()));
-  }
-  return inline_call(f, e, std::move(args), false);
+  return inline_call(f, e, call_args(f, e));
 }
 
 Val Checker::elab_ite(const lang::Expr& e) {

@@ -86,7 +86,9 @@ public:
   unsigned hidden_local(const std::string& name, unsigned width);  // not nameable by the model
   void begin_routine(model::Routine& r, const std::string& name);
   void end_routine();
-  Val inline_call(const FuncInfo& f, const Expr& call, std::vector<ExprId> args, bool as_stmt);
+  Val inline_call(const FuncInfo& f, const Expr& call, std::vector<ExprId> args);
+  const FuncInfo& function(const Expr& call);  // the called function, or an error
+  std::vector<ExprId> call_args(const FuncInfo& f, const Expr& call);
   const FuncInfo& effects(const std::string& fname);
   void scan_effects(const Block& b, FuncInfo& info);
   void check_unused_functions();

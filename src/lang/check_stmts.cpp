@@ -114,23 +114,8 @@ void Checker::stmt(const lang::Stmt& s) {
     const lang::Expr& call = *s.expr;
     if (call.name == "zext" || call.name == "sext")
       fail(call.loc, call.name + " computes a value; use it in an expression");
-    auto it = funcs_.find(call.name);
-    if (it == funcs_.end()) {
-      if (names_.count(call.name)) fail(call.loc, "'" + call.name + "' is not a function");
-      fail(call.loc, "unknown function '" + call.name + "'");
-    }
-    const FuncInfo& f = effects(call.name);
-    const auto& ps = f.decl->params;
-    if (call.args.size() != ps.size())
-      fail(call.loc, "function '" + call.name + "' takes " + std::to_string(ps.size()) +
-                         " argument" + (ps.size() == 1 ? "" : "s") + ", given " +
-                         std::to_string(call.args.size()));
-    std::vector<ExprId> args;
-    for (size_t i = 0; i < ps.size(); ++i) {
-      unsigned w = width_of(*ps[i].width, "parameter width");
-      args.push_back(elab_as(*call.args[i], w, ("argument '" + ps[i].name + "'").c_str()));
-    }
-    inline_call(f, call, std::move(args), true);
+    const FuncInfo& f = function(call);
+    inline_call(f, call, call_args(f, call));
     return;
   }
   }
@@ -253,8 +238,29 @@ void Checker::assign(const lang::Stmt& s) {
   emit(std::move(st));
 }
 
-Val Checker::inline_call(const FuncInfo& f, const lang::Expr& call, std::vector<ExprId> args,
-                         bool as_stmt) {
+const FuncInfo& Checker::function(const lang::Expr& call) {
+  if (!funcs_.count(call.name)) {
+    if (names_.count(call.name)) fail(call.loc, "'" + call.name + "' is not a function");
+    fail(call.loc, "unknown function '" + call.name + "'");
+  }
+  return effects(call.name);
+}
+
+// The arguments of a call, each elaborated at its parameter's width, in order.
+std::vector<ExprId> Checker::call_args(const FuncInfo& f, const lang::Expr& call) {
+  const auto& ps = f.decl->params;
+  if (call.args.size() != ps.size())
+    fail(call.loc, "function '" + call.name + "' takes " + std::to_string(ps.size()) + " argument" +
+                       (ps.size() == 1 ? "" : "s") + ", given " + std::to_string(call.args.size()));
+  std::vector<ExprId> args;
+  for (size_t i = 0; i < ps.size(); ++i) {
+    unsigned w = width_of(*ps[i].width, "parameter width");
+    args.push_back(elab_as(*call.args[i], w, ("argument '" + ps[i].name + "'").c_str()));
+  }
+  return args;
+}
+
+Val Checker::inline_call(const FuncInfo& f, const lang::Expr& call, std::vector<ExprId> args) {
   const Decl& d = *f.decl;
   bool effectful = f.traps || f.halts || f.writes;
   if (cond_arm_ && effectful)
@@ -324,7 +330,6 @@ Val Checker::inline_call(const FuncInfo& f, const lang::Expr& call, std::vector<
   if (d.name == "translate") --translating_;
   frames_.pop_back();
   call_stack_.pop_back();
-  (void)as_stmt;
   return result;
 }
 
@@ -385,7 +390,7 @@ void Checker::check_unused_functions() {
       unsigned w = width_of(*p.width, "parameter width");
       args.push_back(mk_const(0, w));
     }
-    inline_call(effects(d.name), call, std::move(args), !d.result);
+    inline_call(effects(d.name), call, std::move(args));
     end_routine();
   }
 }

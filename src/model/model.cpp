@@ -35,12 +35,6 @@ int Model::find_mode_code(uint64_t code) const {
   return -1;
 }
 
-int Model::find_trap_code(uint64_t code) const {
-  for (size_t i = 0; i < traps.size(); ++i)
-    if (traps[i].code == code) return static_cast<int>(i);
-  return -1;
-}
-
 unsigned Model::max_insn_units() const {
   unsigned m = 1;
   for (const Instruction& i : insns) m = std::max(m, i.enc.units);

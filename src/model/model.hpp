@@ -104,7 +104,6 @@ struct Model {
   int find_insn(const std::string& n) const;
   int find_mode(const std::string& n) const;
   int find_mode_code(uint64_t code) const;
-  int find_trap_code(uint64_t code) const;
   const Register& mode_register() const { return regs[mode_reg]; }
   const Register& pc() const { return regs[pc_reg]; }
   unsigned max_insn_units() const;
