@@ -51,6 +51,9 @@ Machine::Machine(std::shared_ptr<const model::Model> m, Engine engine) : m_(std:
     native_ = find_native(md.source_hash);
     if (native_ && native_->ninsns != md.insns.size()) native_ = nullptr;
   }
+  pc_slot_ = md.regs[md.pc_reg].slot;
+  pc_mask_ = width_mask(md.regs[md.pc_reg].width);
+  pc_has_fields_ = !shadows_[md.pc_reg].empty();
   ctx_.regs = cells_.data();  // registers are the first cells
   ctx_.mem = mem_.data();
   ctx_.log = log_.data();
@@ -163,7 +166,25 @@ Status Machine::run_insn(int insn) {
   return exec(insns_[static_cast<size_t>(insn)]);
 }
 
+Outcome::Kind Machine::trapped_in(Outcome::Stage stage) {
+  rollback();
+  Outcome& o = last_;
+  o.stage = stage;
+  o.kind = Outcome::Trapped;
+  o.cause = static_cast<unsigned>(ctx_.trap_cause);
+  o.arg = ctx_.trap_arg;
+  o.memory = ctx_.trap_memory;
+  return Outcome::Trapped;
+}
+
+void Machine::advance_pc(unsigned units) {
+  log_[ctx_.log_n++] = {false, pc_slot_, cells_[pc_slot_]};
+  cells_[pc_slot_] = (cells_[pc_slot_] + units * m_->fetch_step) & pc_mask_;
+  if (pc_has_fields_) refresh(m_->pc_reg);
+}
+
 Outcome::Kind Machine::execute_kind() {
+  if (native_ && single_unit_) return execute_native_one_unit();
   ctx_.log_n = 0;
   ctx_.pc_written = false;
   const model::Model& md = *m_;
@@ -171,26 +192,17 @@ Outcome::Kind Machine::execute_kind() {
   o.insn = -1;
   o.units = 0;
   o.raw = 0;
-  o.stage = Outcome::Fetch;
-  auto trapped = [&]() {
-    rollback();
-    o.kind = Outcome::Trapped;
-    o.cause = static_cast<unsigned>(ctx_.trap_cause);
-    o.arg = ctx_.trap_arg;
-    o.memory = ctx_.trap_memory;
-    return Outcome::Trapped;
-  };
   int insn = -1;
   unsigned units = 0;
   if (single_unit_) {
-    if (run_fetch(0) != kDone) return trapped();
+    if (run_fetch(0) != kDone) return trapped_in(Outcome::Fetch);
     o.raw = ctx_.result;
     units = 1;
     insn = decode_cached(ctx_.result);
   } else {
     Bits raw = 0;
     for (;;) {
-      if (run_fetch(units * md.fetch_step) != kDone) return trapped();
+      if (run_fetch(units * md.fetch_step) != kDone) return trapped_in(Outcome::Fetch);
       raw = (raw << md.fetch_unit) | ctx_.result;
       o.raw = raw;
       ++units;
@@ -204,6 +216,43 @@ Outcome::Kind Machine::execute_kind() {
     }
   }
   return finish(insn, units);
+}
+
+// The same steps as execute_kind() and finish() for the common case, without
+// the general machinery: the bundled models run here.
+Outcome::Kind Machine::execute_native_one_unit() {
+  Outcome& o = last_;
+  ctx_.log_n = 0;
+  ctx_.pc_written = false;
+  ctx_.params[0] = 0;  // the offset of the unit to fetch
+  if (native_->fetch(ctx_) != kDone) {
+    o.insn = -1;
+    o.units = 0;
+    o.raw = 0;
+    return trapped_in(Outcome::Fetch);
+  }
+  const uint64_t raw = ctx_.result;
+  o.raw = raw;
+  CacheEntry& e = cache_[(raw * 0x9E3779B97F4A7C15ull) >> 52];
+  int insn;
+  if (e.insn != -2 && e.raw == raw) {
+    insn = e.insn;
+    ctx_.fields = e.fields;
+  } else {
+    insn = decode_cached(raw);
+  }
+  if (insn < 0) {
+    o.insn = -1;
+    o.units = 0;
+    return finish(insn, 1);
+  }
+  o.insn = insn;
+  o.units = 1;
+  o.stage = Outcome::Execute;
+  int s = native_->insns[insn](ctx_);
+  if (s == kTrap) return trapped_in(Outcome::Execute);
+  if (!ctx_.pc_written) advance_pc(1);
+  return o.kind = s == kHalt ? Outcome::Halted : Outcome::Completed;
 }
 
 Outcome::Kind Machine::finish(int insn, unsigned units) {
@@ -220,20 +269,8 @@ Outcome::Kind Machine::finish(int insn, unsigned units) {
   o.insn = insn;
   o.units = units;
   Status s = run_insn(insn);
-  if (s == kTrap) {
-    rollback();
-    o.kind = Outcome::Trapped;
-    o.cause = static_cast<unsigned>(ctx_.trap_cause);
-    o.arg = ctx_.trap_arg;
-    o.memory = ctx_.trap_memory;
-    return Outcome::Trapped;
-  }
-  if (!ctx_.pc_written) {
-    const model::Register& pc = md.regs[md.pc_reg];
-    log_[ctx_.log_n++] = {false, pc.slot, cells_[pc.slot]};
-    cells_[pc.slot] = (cells_[pc.slot] + units * md.fetch_step) & width_mask(pc.width);
-    if (!shadows_[md.pc_reg].empty()) refresh(md.pc_reg);
-  }
+  if (s == kTrap) return trapped_in(Outcome::Execute);
+  if (!ctx_.pc_written) advance_pc(units);
   o.kind = s == kHalt ? Outcome::Halted : Outcome::Completed;
   return o.kind;
 }
@@ -277,8 +314,9 @@ Outcome Machine::step() {
 
 Machine::RunResult Machine::run(uint64_t max_steps) {
   RunResult r;
+  const bool fast = native_ && single_unit_;
   while (r.steps < max_steps) {
-    Outcome::Kind k = execute_kind();
+    Outcome::Kind k = fast ? execute_native_one_unit() : execute_kind();
     ++r.steps;
     if (k == Outcome::Trapped) enter_trap(last_);
     if (k == Outcome::Halted) {

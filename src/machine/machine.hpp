@@ -86,7 +86,10 @@ public:
 private:
   // execute() without building an Outcome: details stay in last_.
   Outcome::Kind execute_kind();
+  Outcome::Kind execute_native_one_unit();  // the fast path: native code, one-unit instructions
   Outcome::Kind finish(int insn, unsigned units);  // run a decoded instruction
+  Outcome::Kind trapped_in(Outcome::Stage stage);   // roll back and record the trap
+  void advance_pc(unsigned units);
   Status exec(const Compiled& c);
   Status run_fetch(unsigned offset_units);  // result in ctx_.result
   Status run_insn(int insn);                // fields: ctx_.fields (native) or cells (interpreter)
@@ -129,6 +132,10 @@ private:
   };
   std::vector<CacheEntry> cache_;
   bool single_unit_ = true;
+  // Precomputed for the per-step path.
+  uint32_t pc_slot_ = 0;
+  uint64_t pc_mask_ = 0;
+  bool pc_has_fields_ = false;
 };
 
 } // namespace popek::machine
