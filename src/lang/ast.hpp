@@ -99,6 +99,7 @@ struct Decl {
     TrapEntry,   // (params) body
     Vmm,         // (params) body (assignments and `wellformed`)
     Insn,        // name, encoding, text (syntax), body
+    Extends,     // text: the path of the model this one extends
   } kind;
   Loc loc;
   std::string name;
@@ -117,6 +118,7 @@ struct Decl {
   Block body;
   ExprP wellformed;  // Vmm
   Loc wellformed_loc;
+  Block vmm_reset;   // Vmm: the virtual system state a new VM starts with
 };
 
 struct File {

@@ -3,6 +3,8 @@
 #include "lang/check_internal.hpp"
 #include "lang/checker.hpp"
 
+#include <filesystem>
+
 namespace popek::lang {
 
 using namespace model;
@@ -48,12 +50,16 @@ bool is_reserved(const std::string& name) {
   return reserved.count(name) != 0;
 }
 
-std::string first_at(const Loc& l) { return "line " + std::to_string(l.line); }
+std::string first_at(const Loc& first, const Loc& here) {
+  std::string line = "line " + std::to_string(first.line);
+  if (first.file == here.file) return line;
+  return std::filesystem::path(first.file).filename().string() + " " + line;
+}
 
 void Checker::claim_name(const std::string& name, const Loc& loc) {
   if (is_reserved(name)) fail(loc, "'" + name + "' is a reserved word");
   auto [it, fresh] = names_.emplace(name, loc);
-  if (!fresh) fail(loc, "'" + name + "' is already declared (first at " + first_at(it->second) + ")");
+  if (!fresh) fail(loc, "'" + name + "' is already declared (first at " + first_at(it->second, loc) + ")");
 }
 
 uint64_t Checker::cexpr(const Expr& e) {
@@ -122,7 +128,7 @@ void Checker::declare_all() {
 
 void Checker::declare(const Decl& d) {
   auto once = [&](const Decl*& slot, const char* what) {
-    if (slot) fail(d.loc, std::string("duplicate ") + what + " declaration (first at " + first_at(slot->loc) + ")");
+    if (slot) fail(d.loc, std::string("duplicate ") + what + " declaration (first at " + first_at(slot->loc, d.loc) + ")");
     slot = &d;
   };
   switch (d.kind) {
@@ -132,7 +138,7 @@ void Checker::declare(const Decl& d) {
     m_->description = d.text;
     break;
   case Decl::Word:
-    if (word_decl_) fail(d.loc, "duplicate 'word' declaration (first at " + first_at(word_decl_->loc) + ")");
+    if (word_decl_) fail(d.loc, "duplicate 'word' declaration (first at " + first_at(word_decl_->loc, d.loc) + ")");
     word_decl_ = &d;
     m_->word = width_of(*d.width, "word width");
     break;
@@ -155,7 +161,7 @@ void Checker::declare(const Decl& d) {
     break;
   }
   case Decl::Modes: {
-    if (modes_decl_) fail(d.loc, "duplicate 'modes' declaration (first at " + first_at(modes_decl_->loc) + ")");
+    if (modes_decl_) fail(d.loc, "duplicate 'modes' declaration (first at " + first_at(modes_decl_->loc, d.loc) + ")");
     modes_decl_ = &d;
     for (size_t i = 0; i < d.names.size(); ++i) {
       claim_name(d.names[i], d.name_locs[i]);
@@ -253,7 +259,7 @@ void Checker::declare(const Decl& d) {
     int& slot = d.kind == Decl::DefaultTrap ? m_->default_trap : m_->undefined_trap;
     const Decl*& first = d.kind == Decl::DefaultTrap ? default_decl_ : undefined_decl_;
     if (first) fail(d.loc, std::string("duplicate '") + (d.kind == Decl::DefaultTrap ? "default" : "undefined") +
-                               " trap' declaration (first at " + first_at(first->loc) + ")");
+                               " trap' declaration (first at " + first_at(first->loc, d.loc) + ")");
     first = &d;
     auto it = traps_.find(d.name);
     if (it == traps_.end()) fail(d.name_locs[0], "unknown trap cause '" + d.name + "' (declare it first)");
@@ -267,10 +273,11 @@ void Checker::declare(const Decl& d) {
   case Decl::Fetch: once(fetch_, "'fetch'"); break;
   case Decl::TrapEntry: once(trap_entry_, "'trap entry'"); break;
   case Decl::Vmm: once(vmm_, "'vmm'"); break;
+  case Decl::Extends: fail(d.loc, "'extends' must be the first declaration");
   case Decl::Insn:
     for (const Decl* o : insn_decls_)
       if (o->name == d.name)
-        fail(d.loc, "duplicate mnemonic '" + d.name + "' (first at " + first_at(o->loc) + ")");
+        fail(d.loc, "duplicate mnemonic '" + d.name + "' (first at " + first_at(o->loc, d.loc) + ")");
     insn_decls_.push_back(&d);
     break;
   }

@@ -9,9 +9,6 @@ namespace popek::lang {
 
 using namespace model;
 
-namespace {
-std::string loc_line(const Loc& l) { return "line " + std::to_string(l.line); }
-} // namespace
 
 void Checker::check_trap_entry(const Decl& d) {
   if (d.params.size() != 2)
@@ -69,99 +66,6 @@ void Checker::check_fetch(const Decl& d) {
   m_->fetch_step = m_->fetch_unit / cm.unit;
 }
 
-void Checker::check_vmm(const Decl& d) {
-  Vmm& v = m_->vmm;
-  v.present = true;
-  begin_routine(v.map, "vmm map");
-  writes_allowed_ = traps_allowed_ = halts_allowed_ = false;
-  context_ = "the vmm map";
-  for (const Param& p : d.params) {
-    unsigned w = width_of(*p.width, "parameter width");
-    new_local(p.name, w, p.loc);
-    v.params.push_back({p.name, w});
-  }
-  v.map.nparams = static_cast<unsigned>(d.params.size());
-  // Every right-hand side reads the virtual state; all writes come after all reads.
-  struct Pending {
-    unsigned reg, hi, lo, local;
-  };
-  std::vector<Pending> sets;
-  std::vector<uint64_t> covered(m_->regs.size(), 0);
-  bool mode_set = false;
-  for (const StmtP& sp : d.body) {
-    const lang::Expr& t = *sp->target;
-    int r = -1;
-    unsigned hi = 0, lo = 0;
-    std::string what;
-    if (t.kind == lang::Expr::Name) {
-      r = m_->find_reg(t.name);
-      if (r >= 0 && !m_->regs[static_cast<size_t>(r)].file) {
-        hi = m_->regs[static_cast<size_t>(r)].width - 1;
-        what = t.name;
-      } else {
-        r = -1;
-      }
-    } else if (t.kind == lang::Expr::Member && t.args[0]->kind == lang::Expr::Name) {
-      r = m_->find_reg(t.args[0]->name);
-      if (r >= 0) {
-        const Register& reg = m_->regs[static_cast<size_t>(r)];
-        int fi = reg.find_field(t.name);
-        if (fi < 0) fail(t.loc, "register '" + reg.name + "' has no field '" + t.name + "'");
-        hi = reg.fields[static_cast<size_t>(fi)].hi;
-        lo = reg.fields[static_cast<size_t>(fi)].lo;
-        what = reg.name + "." + t.name;
-      }
-    }
-    if (r < 0) fail(t.loc, "the vmm map sets the mode, system registers and system fields only");
-    const Register& reg = m_->regs[static_cast<size_t>(r)];
-    uint64_t bits = width_mask(hi - lo + 1) << lo;
-    if (reg.kind == RegKind::Mode) {
-      mode_set = true;
-    } else if ((reg.system_bits() & bits) != bits) {
-      fail(t.loc, "'" + what + "' is not system state; the vmm map leaves ordinary state as it is");
-    }
-    if (covered[static_cast<size_t>(r)] & bits) fail(t.loc, "'" + what + "' is set twice");
-    covered[static_cast<size_t>(r)] |= bits;
-    ExprId e = elab_as(*sp->expr, hi - lo + 1, ("the value for '" + what + "'").c_str());
-    unsigned l = hidden_local("real." + what, hi - lo + 1);
-    model::Stmt st;
-    st.op = SOp::Let;
-    st.a = l;
-    st.b = e;
-    emit(std::move(st));
-    sets.push_back({static_cast<unsigned>(r), hi, lo, l});
-  }
-  if (!mode_set) fail(d.loc, "the vmm map must set 'mode': the mode guests run in");
-  for (size_t i = 0; i < m_->regs.size(); ++i) {
-    const Register& reg = m_->regs[i];
-    uint64_t missing = reg.system_bits() & ~covered[i];
-    if (!missing) continue;
-    std::string what = reg.name;
-    for (const RegField& f : reg.fields)
-      if (f.system && (missing >> f.lo) & 1) what = reg.name + "." + f.name;
-    fail(d.loc, "the vmm map does not set system state '" + what + "'");
-  }
-  for (const Pending& p : sets) {
-    model::Stmt st;
-    st.op = SOp::SetReg;
-    st.a = p.reg;
-    st.hi = static_cast<uint8_t>(p.hi);
-    st.lo = static_cast<uint8_t>(p.lo);
-    st.b = mk(Op::Local, p.hi - p.lo + 1, p.local);
-    emit(std::move(st));
-  }
-  end_routine();
-
-  begin_routine(v.wellformed, "vmm wellformed");
-  context_ = "the 'wellformed' condition";
-  for (const Param& p : d.params) new_local(p.name, width_of(*p.width, "parameter width"), p.loc);
-  v.wellformed.nparams = v.map.nparams;
-  v.wellformed.result = d.wellformed ? elab_as(*d.wellformed, 1, "the 'wellformed' condition")
-                                     : mk_const(1, 1);
-  v.wellformed.result_width = 1;
-  end_routine();
-}
-
 void Checker::check_insn(const Decl& d) {
   Instruction insn;
   insn.name = d.name;
@@ -213,7 +117,7 @@ void Checker::encoding(const Decl& d, Instruction& insn) {
     int fi = enc.find_field(t.name);
     if (fi < 0) {
       if (names_.count(t.name))
-        fail(t.loc, "field '" + t.name + "' has the name of a declaration (" + first_at(names_[t.name]) + ")");
+        fail(t.loc, "field '" + t.name + "' has the name of a declaration (" + first_at(names_[t.name], t.loc) + ")");
       if (t.name == "mode" || t.name == "word") fail(t.loc, "'" + t.name + "' is a reserved word");
       enc.fields.push_back({t.name, 0, {}});
       whole.push_back(t.kind == EncToken::Field);
@@ -317,7 +221,7 @@ void Checker::syntax(const Decl& d, Instruction& insn) {
   for (const Instruction& o : m_->insns)
     if (shape(o.syntax) == mine)
       fail(at, "the syntax of '" + d.name + "' is the same as that of '" + o.name + "' (" +
-                   loc_line(o.loc) + "): the assembler could not tell them apart");
+                   first_at(o.loc, at) + "): the assembler could not tell them apart");
 }
 
 void Checker::check_overlaps() {
@@ -332,7 +236,7 @@ void Checker::check_overlaps() {
       Bits bm = b.mask >> (b.bits - n), bk = b.match >> (b.bits - n);
       if (((ak ^ bk) & am & bm) != 0) continue;
       Bits example = ak | bk;
-      fail(v[j].loc, "encodings of '" + v[j].name + "' and '" + v[i].name + "' (" + loc_line(v[i].loc) +
+      fail(v[j].loc, "encodings of '" + v[j].name + "' and '" + v[i].name + "' (" + first_at(v[i].loc, v[j].loc) +
                          ") overlap: both match " + bits_to_hex(example, n));
     }
   }

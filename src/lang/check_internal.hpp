@@ -18,8 +18,9 @@ using model::StmtId;
 
 constexpr size_t kMaxCallDepth = 64;
 bool is_reserved(const std::string& name);
-// "line N" of an earlier declaration in the same file.
-std::string first_at(const Loc& l);
+// Where an earlier declaration is, seen from `here`: "line N" in the same
+// file, "FILE line N" in another (a model this one extends).
+std::string first_at(const Loc& first, const Loc& here);
 constexpr size_t kMaxInlinedNodes = 2'000'000;
 
 struct ConstInfo {
@@ -97,6 +98,8 @@ public:
   void check_fetch(const Decl& d);
   void check_trap_entry(const Decl& d);
   void check_vmm(const Decl& d);
+  std::vector<uint64_t> vmm_assignments(const Block& body, const char* what_block);
+  void vmm_routine(model::Routine& r, const char* name, const Decl& d);
   void check_insn(const Decl& d);
   void encoding(const Decl& d, model::Instruction& insn);
   void syntax(const Decl& d, model::Instruction& insn);

@@ -29,7 +29,7 @@ unsigned Checker::new_local(const std::string& name, unsigned width, const Loc& 
   if (f.insn && f.insn->enc.find_field(name) >= 0)
     fail(loc, "'" + name + "' is already a field of instruction '" + f.insn->name + "'");
   auto g = names_.find(name);
-  if (g != names_.end()) fail(loc, "'" + name + "' is already declared (first at " + first_at(g->second) + ")");
+  if (g != names_.end()) fail(loc, "'" + name + "' is already declared (first at " + first_at(g->second, loc) + ")");
   if (is_reserved(name)) fail(loc, "'" + name + "' is a reserved word");
   routine_->locals.push_back({f.function.empty() ? name : f.function + "." + name, width});
   unsigned idx = static_cast<unsigned>(routine_->locals.size() - 1);

@@ -14,7 +14,10 @@ Decl Parser::decl() {
   if (k.kind != Tok::Ident) fail_here("expected a declaration, found " + describe(k));
   std::string kw = k.text;
   ++p_;
-  if (kw == "machine") {
+  if (kw == "extends") {
+    d.kind = Decl::Extends;
+    d.text = expect_string("the path of a model in quotes").text;
+  } else if (kw == "machine") {
     d.kind = Decl::Machine;
     d.name = expect_ident("a machine name").text;
     d.text = expect_string("a one-line description in quotes").text;
@@ -150,8 +153,9 @@ void Parser::vmm_decl(Decl& d) {
   while (!accept_punct("}")) {
     if (at_end()) fail(open, "'{' is never closed");
     if (is_kw("let") || is_kw("if") || is_kw("require") || is_kw("trap") || is_kw("halt") || is_kw("return"))
-      fail_here("a vmm block holds only assignments to real system state and one 'wellformed'");
-    if (is_kw("wellformed")) {
+      fail_here("a vmm block holds only assignments to real system state, 'reset' assignments and one 'wellformed'");
+    bool reset = accept_kw("reset");
+    if (!reset && is_kw("wellformed")) {
       d.wellformed_loc = here();
       ++p_;
       if (d.wellformed) fail(t_[p_ - 1], "a vmm block has one 'wellformed' condition");
@@ -164,7 +168,7 @@ void Parser::vmm_decl(Decl& d) {
     s->target = expr();
     expect_punct("=");
     s->expr = expr();
-    d.body.push_back(std::move(s));
+    (reset ? d.vmm_reset : d.body).push_back(std::move(s));
   }
 }
 

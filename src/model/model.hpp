@@ -74,8 +74,9 @@ struct Instruction {
 // and mode from a virtual state, and which virtual states are well formed.
 struct Vmm {
   bool present = false;
-  std::vector<LocalInfo> params;  // chosen by the VMM per VM (e.g. allocation base and size)
+  std::vector<LocalInfo> params;  // (base, size): where a VM's storage sits in real memory
   Routine map;                    // reads the virtual state, writes the real system state and mode
+  Routine reset;                  // sets the virtual system state a new VM starts with
   Routine wellformed;             // returns 1 bit
 };
 

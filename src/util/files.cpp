@@ -20,6 +20,15 @@ std::optional<std::string> read_file(const std::string& path, std::string& error
     error = path + ": is a directory";
     return std::nullopt;
   }
+  // Devices and pipes could block or never end; inputs are ordinary files.
+  if (!S_ISREG(st.st_mode)) {
+    error = path + ": not a regular file";
+    return std::nullopt;
+  }
+  if (st.st_size > (64 << 20)) {
+    error = path + ": larger than 64 MiB";
+    return std::nullopt;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     error = path + ": cannot open for reading";
