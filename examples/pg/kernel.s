@@ -8,17 +8,20 @@
 ; `result` ends as 45.
 ;
 ; PSW word layout: trap code [35:31], M [30], P [29:20], l [19:10], b [9:0].
+; It uses only the first 512 words, so it also runs as a guest of a VMM that
+; gives it 512 words (popek's default allocation for pg).
 ; Run it with:  popek run pg examples/pg/kernel.s --trace
+;          or:  popek diff pg examples/pg/kernel.s --trace
 
         .equ USER, 1 << 30          ; the M bit of a PSW: user mode
-        .equ UBASE, 512             ; where the user program sits in E (its l)
+        .equ UBASE, 256             ; where the user program sits in E (its l)
         .equ ULIMIT, 63             ; its highest relative address (its b)
         .equ SVC, 3                 ; trap codes, as the model declares them
         .equ MEMORY, 1
 
         .org 0
 oldpsw: .word 0                             ; E[0]: the hardware saves the old PSW here
-newpsw: .word (handler << 20) | 1023        ; E[1]: supervisor, P = handler, R = (0, 1023)
+newpsw: .word (handler << 20) | 511         ; E[1]: supervisor, P = handler, R = (0, 511)
 
 ; Execution starts at E[2] in supervisor mode.
 start:  lpsw  upsw                          ; enter the user program

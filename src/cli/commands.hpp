@@ -14,5 +14,6 @@ void setup_show(CLI::App& app, int& rc);
 void setup_run(CLI::App& app, int& rc);
 void setup_asm(CLI::App& app, int& rc);
 void setup_disasm(CLI::App& app, int& rc);
+void setup_diff(CLI::App& app, int& rc);
 
 } // namespace popek::cli

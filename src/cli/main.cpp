@@ -9,7 +9,8 @@
 int main(int argc, char** argv) {
   CLI::App app{"popek: trap-and-emulate virtualizability of instruction sets (Popek & Goldberg, 1974)"};
   app.require_subcommand(1);
-  app.footer("Exit codes: 0 success, 1 the program did not halt (run), 2 bad input.\n"
+  app.footer("Exit codes: 0 success, 1 did not halt (run) or divergent (diff), 2 bad input,\n"
+             "3 inconclusive (diff: no divergence, but the guest did not halt).\n"
              "MODEL is a bundled model's name (see `popek models`) or the path of a .isa file.");
   int rc = popek::cli::kOk;
   popek::cli::setup_models(app, rc);
@@ -17,6 +18,7 @@ int main(int argc, char** argv) {
   popek::cli::setup_run(app, rc);
   popek::cli::setup_asm(app, rc);
   popek::cli::setup_disasm(app, rc);
+  popek::cli::setup_diff(app, rc);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

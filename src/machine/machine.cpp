@@ -35,6 +35,20 @@ Machine::Machine(std::shared_ptr<const model::Model> m, Engine engine) : m_(std:
   fetch_ = c.compile(md.fetch);
   fetch0_ = c.compile(md.fetch, 0, {uint64_t{0}});
   trap_entry_ = c.compile(md.trap_entry);
+  if (md.vmm.present) {
+    vmm_map_ = c.compile(md.vmm.map);
+    vmm_reset_ = c.compile(md.vmm.reset);
+    vmm_wellformed_ = c.compile(md.vmm.wellformed);
+  }
+  system_mask_.assign(md.nslots, 0);
+  reg_of_cell_.assign(md.nslots, 0);
+  for (size_t r = 0; r < md.regs.size(); ++r) {
+    const model::Register& reg = md.regs[r];
+    for (unsigned i = 0; i < reg.count; ++i) {
+      system_mask_[reg.slot + i] = reg.kind == model::RegKind::Mode ? ~uint64_t{0} : reg.system_bits();
+      reg_of_cell_[reg.slot + i] = static_cast<uint32_t>(r);
+    }
+  }
   unsigned most = 0;
   for (const model::Instruction& i : md.insns) {
     insns_.push_back(c.compile(i.sem, static_cast<unsigned>(i.enc.fields.size())));
@@ -46,7 +60,9 @@ Machine::Machine(std::shared_ptr<const model::Model> m, Engine engine) : m_(std:
   field_buf_.assign(max_fields_ + 1, 0);
   // Fetch never writes; one instruction, the pc advance, then (after a
   // rollback) the trap entry: the log never holds more than this.
-  log_.resize(std::max<size_t>(most + 1, trap_entry_.max_writes) + 1);
+  // A step: one instruction and the pc advance, or (after a rollback) the trap
+  // entry; the vmm routines may append theirs without ending the step's log.
+  log_.resize(std::max<size_t>(most + 1, trap_entry_.max_writes) + vmm_map_.max_writes + vmm_reset_.max_writes + 1);
   if (engine == Engine::Auto) {
     native_ = find_native(md.source_hash);
     if (native_ && native_->ninsns != md.insns.size()) native_ = nullptr;
@@ -92,12 +108,14 @@ std::pair<unsigned, uint64_t> Machine::locate(uint64_t flat) const {
 }
 
 std::pair<unsigned, unsigned> Machine::reg_of_cell(uint64_t cell) const {
-  for (size_t r = 0; r < m_->regs.size(); ++r) {
-    const model::Register& reg = m_->regs[r];
-    if (cell >= reg.slot && cell < reg.slot + reg.count)
-      return {static_cast<unsigned>(r), static_cast<unsigned>(cell - reg.slot)};
-  }
-  return {0, 0};
+  unsigned r = reg_of_cell_[cell];
+  return {r, static_cast<unsigned>(cell - m_->regs[r].slot)};
+}
+
+void Machine::set_cell(uint32_t cell, uint64_t v) {
+  unsigned r = reg_of_cell_[cell];
+  cells_[cell] = v & width_mask(m_->regs[r].width);
+  if (!shadows_[r].empty()) refresh(r);
 }
 
 void Machine::rollback() {
@@ -288,6 +306,33 @@ Outcome Machine::execute_insn(int insn, Bits raw) {
   load_fields(insn, raw);
   finish(insn, m_->insns[static_cast<size_t>(insn)].enc.units);
   return last_;
+}
+
+void Machine::run_vmm(const Compiled& c, uint64_t base, uint64_t size) {
+  const auto& ps = m_->vmm.params;
+  cells_[c.params[0]] = base & width_mask(ps[0].width);
+  cells_[c.params[1]] = size & width_mask(ps[1].width);
+  // The interpreter reads register fields from shadows, which native code does not keep.
+  if (native_)
+    for (unsigned r = 0; r < m_->regs.size(); ++r)
+      if (!shadows_[r].empty()) refresh(r);
+  size_t keep = ctx_.log_n;
+  exec(c);  // the checker guarantees these neither trap nor halt
+  ctx_.log_n = keep;  // their writes are not part of the last step's changes
+}
+
+void Machine::apply_vmm_map(uint64_t base, uint64_t size) { run_vmm(vmm_map_, base, size); }
+void Machine::apply_vmm_reset(uint64_t base, uint64_t size) { run_vmm(vmm_reset_, base, size); }
+
+bool Machine::vmm_wellformed(uint64_t base, uint64_t size) {
+  run_vmm(vmm_wellformed_, base, size);
+  return cells_[vmm_wellformed_.result] != 0;
+}
+
+void Machine::copy_registers(const Machine& from) {
+  std::copy(from.cells_.begin(), from.cells_.begin() + m_->nslots, cells_.begin());
+  for (unsigned r = 0; r < m_->regs.size(); ++r)
+    if (!shadows_[r].empty()) refresh(r);
 }
 
 void Machine::enter_trap(const Outcome& o) {

@@ -64,6 +64,21 @@ public:
   // on the current state, as if it had just been fetched: same rollback and pc
   // advance, no fetch. The VMM's interpreter and the engine tests use it.
   Outcome execute_insn(int insn, model::Bits raw);
+  // -- the model's vmm block (theory.md §5), for a VM at real [base, base+size) --
+  // Sets this machine's system state and mode to the real ones of the virtual
+  // state it holds (the deprivileging map).
+  void apply_vmm_map(uint64_t base, uint64_t size);
+  // Sets the virtual system state a new VM starts with.
+  void apply_vmm_reset(uint64_t base, uint64_t size);
+  // Whether the state this machine holds is a well-formed virtual state.
+  bool vmm_wellformed(uint64_t base, uint64_t size);
+  // Copies every register (and the mode) from another machine of the same model.
+  void copy_registers(const Machine& from);
+  // Writes one register cell (a register, or an entry of a file).
+  void set_cell(uint32_t cell, uint64_t v);
+  // Per register cell: the bits that are system state (all bits of the mode).
+  uint64_t system_mask(uint32_t cell) const { return system_mask_[cell]; }
+
   // Applies the model's trap entry for a trapped outcome.
   void enter_trap(const Outcome& o);
   // execute() followed by enter_trap() when it trapped.
@@ -112,6 +127,10 @@ private:
   std::vector<std::vector<Shadow>> shadows_;  // per register
   unsigned max_fields_ = 0;
   Compiled fetch_, fetch0_, trap_entry_;  // fetch0_: fetch at offset 0, for one-unit machines
+  Compiled vmm_map_, vmm_reset_, vmm_wellformed_;
+  std::vector<uint64_t> system_mask_;  // per register cell
+  std::vector<uint32_t> reg_of_cell_;  // per register cell: the register owning it
+  void run_vmm(const Compiled& c, uint64_t base, uint64_t size);
   std::vector<Compiled> insns_;
   std::vector<Change> log_;  // sized for the most writes one step can make
   Context ctx_;              // shared with native code

@@ -1,0 +1,41 @@
+// The allocator (Popek & Goldberg's A): owns the VM's resources — a window
+// [base, base+size) of the real code memory, and the real system state. It
+// composes the guest's virtual system state with the allocation through the
+// model's deprivileging map, and refuses any virtual state that would reach
+// outside the allocation (one the model's `wellformed` rejects).
+#pragma once
+
+#include "machine/machine.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace popek::vmm {
+
+struct Allocation {
+  uint64_t base = 0;  // first unit of the guest's storage in real memory
+  uint64_t size = 0;  // units of guest storage
+};
+
+class Allocator {
+public:
+  Allocator(const model::Model& m, Allocation a) : m_(m), a_(a) {}
+
+  const Allocation& allocation() const { return a_; }
+  bool in_window(uint64_t real_addr) const { return real_addr >= a_.base && real_addr - a_.base < a_.size; }
+
+  // Installs real(V) on `real`: V's registers, with the system state and mode
+  // the deprivileging map derives from V. Returns false, installing nothing,
+  // when V is not well formed for the allocation.
+  bool install(machine::Machine& virt, machine::Machine& real);
+
+  // The system bits (all bits of the mode) of a real register cell as last installed.
+  uint64_t installed(uint32_t cell) const { return installed_[cell]; }
+
+private:
+  const model::Model& m_;
+  Allocation a_;
+  std::vector<uint64_t> installed_;
+};
+
+} // namespace popek::vmm

@@ -1,0 +1,148 @@
+#include "vmm/vmm.hpp"
+
+namespace popek::vmm {
+
+using machine::Machine;
+using machine::Outcome;
+
+const char* strategy_name(Strategy s) { return s == Strategy::Hybrid ? "hybrid" : "trap-emulate"; }
+
+const char* violation_name(Violation::Kind k) {
+  switch (k) {
+  case Violation::ResourceControl: return "resource control";
+  case Violation::Isolation: return "isolation";
+  case Violation::Allocation: return "allocation";
+  }
+  return "?";
+}
+
+const char* how_name(VmmStep::How h) {
+  switch (h) {
+  case VmmStep::Direct: return "direct";
+  case VmmStep::Interpreted: return "interpreted";
+  case VmmStep::Reflected: return "reflected";
+  }
+  return "?";
+}
+
+Vmm::Vmm(std::shared_ptr<const model::Model> m, Strategy s, Allocation a)
+    : m_(m), strategy_(s), real_(m), virt_(m), alloc_(*m, a), interp_(*m),
+      user_mode_(m->modes.back().code) {}
+
+bool Vmm::start(const Machine& initial, std::string& error) {
+  const model::Model& m = *m_;
+  const Allocation& a = alloc_.allocation();
+  if (!m.vmm.present) {
+    error = "model " + m.name + " has no vmm block: it does not say how a VMM would deprivilege a guest";
+    return false;
+  }
+  const model::Memory& code = m.mems[m.code_mem];
+  if (a.size == 0 || a.base >= code.size || a.size > code.size - a.base) {
+    error = "allocation base " + std::to_string(a.base) + ", size " + std::to_string(a.size) +
+            " does not fit in memory " + code.name + " (" + std::to_string(code.size) + " units)";
+    return false;
+  }
+  real_.reset();
+  virt_.reset();
+  virt_.copy_registers(initial);
+  for (unsigned mi = 0; mi < m.mems.size(); ++mi) {
+    const model::Memory& mem = m.mems[mi];
+    if (mi != m.code_mem) {
+      for (uint64_t x = 0; x < mem.size; ++x) {
+        virt_.set_mem(mi, x, initial.mem(mi, x));
+        real_.set_mem(mi, x, initial.mem(mi, x));
+      }
+      continue;
+    }
+    for (uint64_t x = 0; x < mem.size; ++x) {
+      virt_.set_mem(mi, x, x < a.size ? initial.mem(mi, x) : 0);
+      real_.set_mem(mi, x, alloc_.in_window(x) ? initial.mem(mi, x - a.base) : kVmmFill);
+    }
+  }
+  if (!alloc_.install(virt_, real_)) {
+    error = "the initial virtual state is not well formed for allocation base " + std::to_string(a.base) +
+            ", size " + std::to_string(a.size) + " (the model's vmm 'wellformed' is false)";
+    return false;
+  }
+  counts_ = Counts{};
+  return true;
+}
+
+VmmStep Vmm::step() {
+  VmmStep r;
+  bool direct = strategy_ == Strategy::TrapAndEmulate || virt_.mode() == user_mode_;
+  if (direct) {
+    r.tried_direct = true;
+    r.real = real_.execute();
+    if (r.real.kind != Outcome::Trapped) {
+      r.how = VmmStep::Direct;
+      r.halted = r.real.kind == Outcome::Halted;
+      from_real(r);
+      ++counts_.direct;
+      return r;
+    }
+    // The real machine's trap would enter the VMM's dispatcher; the guest's own
+    // trap entry is for the dispatcher to decide.
+  }
+  Dispatcher::Decision d = dispatcher_.dispatch(virt_, interp_);
+  r.virt = d.outcome;
+  r.how = d.action == Dispatcher::Action::Interpreted ? VmmStep::Interpreted : VmmStep::Reflected;
+  r.halted = d.outcome.kind == Outcome::Halted;
+  ++(r.how == VmmStep::Interpreted ? counts_.interpreted : counts_.reflected);
+  to_real(r);
+  return r;
+}
+
+// Theory §5: the projected result of direct execution is the real machine's
+// ordinary state and guest storage; the virtual system state stays as the VMM
+// holds it. Any change to the real system state or mode, and any write outside
+// the allocation, is a broken property.
+void Vmm::from_real(VmmStep& r) {
+  const Allocation& a = alloc_.allocation();
+  auto cells = real_.reg_cells();
+  for (const machine::Change& c : real_.changes()) {
+    if (c.memory) {
+      auto [mi, addr] = real_.locate(c.loc);
+      uint64_t v = real_.mem(mi, addr);
+      if (mi != m_->code_mem) {
+        virt_.set_mem(mi, addr, v);
+        r.written.push_back({mi, addr});
+      } else if (alloc_.in_window(addr)) {
+        virt_.set_mem(mi, addr - a.base, v);
+        r.written.push_back({mi, addr - a.base});
+      } else {
+        r.violations.push_back({Violation::Isolation, true, 0, mi, addr, c.before, v});
+      }
+      continue;
+    }
+    uint32_t cell = static_cast<uint32_t>(c.loc);
+    uint64_t sys = real_.system_mask(cell), v = cells[cell];
+    if ((v & sys) != alloc_.installed(cell))
+      r.violations.push_back({Violation::ResourceControl, false, cell, 0, 0, c.before, v});
+    uint64_t old = virt_.reg_cells()[cell];
+    virt_.set_cell(cell, (old & sys) | (v & ~sys));
+  }
+}
+
+// The interpreter changed V: its storage writes go to the real window, and the
+// allocator installs real(V) again (the virtual system state may have changed).
+void Vmm::to_real(VmmStep& r) {
+  const Allocation& a = alloc_.allocation();
+  for (const machine::Change& c : virt_.changes()) {
+    if (!c.memory) continue;
+    auto [mi, addr] = virt_.locate(c.loc);
+    uint64_t v = virt_.mem(mi, addr);
+    if (mi != m_->code_mem) {
+      real_.set_mem(mi, addr, v);
+    } else if (addr < a.size) {
+      real_.set_mem(mi, a.base + addr, v);
+    } else {
+      r.violations.push_back({Violation::Allocation, true, 0, mi, addr, c.before, v});
+      continue;
+    }
+    r.written.push_back({mi, addr});
+  }
+  if (!alloc_.install(virt_, real_)) r.violations.push_back({Violation::Allocation, false, 0, 0, 0, 0, 0});
+}
+
+} // namespace popek::vmm

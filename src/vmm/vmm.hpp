@@ -1,0 +1,93 @@
+// A virtual machine monitor for any model (theory.md §3 and §5), built from
+// the paper's three modules. The VMM keeps the virtual state V — ordinary
+// registers, the virtual system state and mode, guest storage — in its own
+// data (a machine of the model), and runs the guest directly on the real
+// machine under the model's deprivileging map, the guest's storage at
+// [base, base+size) of real memory with the VMM's own region around it.
+//
+// Strategies: trap-and-emulate runs every instruction directly unless the
+// real machine traps; the hybrid VMM of Theorem 3 interprets every
+// instruction of a virtual mode other than the least privileged one.
+#pragma once
+
+#include "vmm/allocator.hpp"
+#include "vmm/dispatcher.hpp"
+#include "vmm/interpreter.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace popek::vmm {
+
+enum class Strategy { TrapAndEmulate, Hybrid };
+const char* strategy_name(Strategy s);  // "trap-emulate", "hybrid"
+
+// A broken VMM property seen while the VMM ran a step.
+struct Violation {
+  enum Kind {
+    ResourceControl,  // direct execution changed the real system state or mode without a trap
+    Isolation,        // direct execution wrote real memory outside the allocation
+    Allocation,       // the virtual state left what the allocation can hold; the allocator refused it
+  } kind;
+  bool memory = false;
+  uint32_t cell = 0;  // register cell (ResourceControl)
+  unsigned mem = 0;   // memory index (Isolation, Allocation)
+  uint64_t addr = 0;  // real address (Isolation), virtual address (Allocation)
+  uint64_t before = 0, after = 0;
+};
+const char* violation_name(Violation::Kind k);  // "resource control", "isolation", "allocation"
+
+struct VmmStep {
+  enum How { Direct, Interpreted, Reflected } how = Direct;
+  bool tried_direct = false;  // direct execution was tried (and `real` is its outcome)
+  machine::Outcome real;      // outcome of direct execution on the real machine
+  machine::Outcome virt;      // outcome on the virtual state (Interpreted, Reflected)
+  bool halted = false;
+  std::vector<Violation> violations;
+  // Guest storage and other memory units this step wrote in V (memory, virtual address).
+  std::vector<std::pair<unsigned, uint64_t>> written;
+};
+const char* how_name(VmmStep::How h);  // "direct", "interpreted", "reflected"
+
+class Vmm {
+public:
+  Vmm(std::shared_ptr<const model::Model> m, Strategy s, Allocation a);
+
+  // Starts the VM in the virtual state held by `initial` (a machine of the
+  // same model: registers, and guest storage at [0, size) of its code memory).
+  // False, with a reason, if the allocation or the state cannot be used.
+  bool start(const machine::Machine& initial, std::string& error);
+
+  VmmStep step();
+
+  const machine::Machine& virtual_state() const { return virt_; }
+  const machine::Machine& real() const { return real_; }
+  const Allocator& allocator() const { return alloc_; }
+  const Interpreter& interpreter() const { return interp_; }
+  Strategy strategy() const { return strategy_; }
+
+  struct Counts {
+    uint64_t direct = 0, interpreted = 0, reflected = 0;
+  };
+  const Counts& counts() const { return counts_; }
+
+  // What fills the VMM's own region of real memory, so that a guest reading
+  // real addresses it should not see gets values it cannot mistake for its own.
+  static constexpr uint64_t kVmmFill = 0x5a5a5a5a5a5a5a5aull;
+
+private:
+  void from_real(VmmStep& r);     // direct execution's effects into V
+  void to_real(VmmStep& r);       // the interpreter's effects on V into the real machine
+
+  std::shared_ptr<const model::Model> m_;
+  Strategy strategy_;
+  machine::Machine real_, virt_;
+  Allocator alloc_;
+  Interpreter interp_;
+  Dispatcher dispatcher_;
+  Counts counts_;
+  uint64_t user_mode_ = 0;  // the least privileged mode's code
+};
+
+} // namespace popek::vmm
