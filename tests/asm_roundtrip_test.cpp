@@ -169,10 +169,10 @@ TEST(AsmRoundTrip, KernelImageDisassemblesAndReassemblesToTheSameUnits) {
   // Disassembling the re-assembled image is a fixed point.
   EXPECT_EQ(assembler::disassemble(*m, again), dis);
 
-  // The layout: data words at 0 and 1, code from 2, a gap up to the user program at 512.
+  // The layout: data words at 0 and 1, code from 2, a gap up to the user program at 256.
   EXPECT_EQ(dis.rfind("        .org 0\n", 0), 0u) << dis;
   EXPECT_NE(dis.find(dline(".word 0x000000000", "000: 000000000")), std::string::npos) << dis;
-  EXPECT_NE(dis.find("        .org 512\n"), std::string::npos) << dis;
+  EXPECT_NE(dis.find("        .org 256\n"), std::string::npos) << dis;
   EXPECT_EQ(img.symbols.at("start"), 2u);
   EXPECT_EQ(img.symbols.at("ustart"), 0u);  // phased
   EXPECT_EQ(img.symbols.at("again"), 1u);
@@ -181,9 +181,9 @@ TEST(AsmRoundTrip, KernelImageDisassemblesAndReassemblesToTheSameUnits) {
   EXPECT_NE(dis.find(dline(fmt::format("lpsw {}", img.symbols.at("upsw")), fmt::format("002: {:09x}", lpsw))),
             std::string::npos)
       << dis;
-  // The svc of the user program, at absolute 513.
-  EXPECT_EQ(img.units.at(513), uint64_t{0b010100} << 30);
-  EXPECT_NE(dis.find(dline("svc", "201: 500000000")), std::string::npos) << dis;
+  // The svc of the user program, at absolute 257.
+  EXPECT_EQ(img.units.at(257), uint64_t{0b010100} << 30);
+  EXPECT_NE(dis.find(dline("svc", "101: 500000000")), std::string::npos) << dis;
 
   // write_image -> read_image
   std::string text = assembler::write_image(*m, img);

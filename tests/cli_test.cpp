@@ -36,7 +36,7 @@ TEST(Cli, RunTraceShowsOneLinePerInstructionWithItsChanges) {
   ASSERT_EQ(r.rc, 0) << r.err;
   // The first instruction enters user mode under the user's relocation.
   EXPECT_NE(r.out.find("      1  002  supervisor  lpsw 13"), std::string::npos) << r.out.substr(0, 400);
-  EXPECT_NE(r.out.find("mode=user  P=0x000  R=0x8003f (l=512, b=63)"), std::string::npos);
+  EXPECT_NE(r.out.find("mode=user  P=0x000  R=0x4003f (l=256, b=63)"), std::string::npos);
   EXPECT_NE(r.out.find("[trap svc]"), std::string::npos);
   EXPECT_NE(r.out.find("[trap memory (memory trap)]"), std::string::npos);
   EXPECT_NE(r.out.find("[halt]"), std::string::npos);
