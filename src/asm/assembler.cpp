@@ -36,8 +36,8 @@ struct LineError {
 
 class Assembler {
 public:
-  Assembler(const model::Model& m, std::string path)
-      : m_(m), path_(std::move(path)), mem_(m.mems[m.code_mem]), cx_{symbols_, regnames_} {
+  Assembler(const model::Model& m, std::string path, int line_offset)
+      : m_(m), path_(std::move(path)), line_offset_(line_offset), mem_(m.mems[m.code_mem]), cx_{symbols_, regnames_} {
     for (const model::Instruction& i : m.insns) mnemonics_.push_back(template_mnemonic(i.syntax));
     for (const model::Register& r : m.regs)
       for (const std::string& n : r.asm_names) regnames_.insert(lower(n));
@@ -60,6 +60,7 @@ public:
 private:
   const model::Model& m_;
   std::string path_;
+  int line_offset_;
   const model::Memory& mem_;
   std::map<std::string, uint64_t> symbols_;
   std::set<std::string> regnames_;
@@ -69,7 +70,7 @@ private:
   std::vector<Statement> stmts_;
 
   [[noreturn]] void fail(int line, size_t col, const std::string& msg) const {
-    throw LineError{fmt::format("{}:{}:{}: {}", path_, line, col + 1, msg)};
+    throw LineError{fmt::format("{}:{}:{}: {}", path_, line + line_offset_, col + 1, msg)};
   }
   static size_t end_col(const Statement& s) { return s.code.find_last_not_of(" \t\r") + 1; }
 
@@ -285,8 +286,8 @@ private:
 
 } // namespace
 
-AsmResult assemble(const model::Model& m, const std::string& path, const std::string& text) {
-  return Assembler(m, path).run(text);
+AsmResult assemble(const model::Model& m, const std::string& path, const std::string& text, int first_line) {
+  return Assembler(m, path, first_line - 1).run(text);
 }
 
 } // namespace popek::assembler

@@ -16,6 +16,8 @@ struct AsmResult {
   std::string error;  // "file:line:col: message"; empty on success
 };
 
-AsmResult assemble(const model::Model& m, const std::string& path, const std::string& text);
+// `first_line`: the line number of the text's first line in `path` (a program
+// embedded in a larger file, such as a corpus case).
+AsmResult assemble(const model::Model& m, const std::string& path, const std::string& text, int first_line = 1);
 
 } // namespace popek::assembler

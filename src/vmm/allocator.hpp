@@ -19,7 +19,7 @@ struct Allocation {
 
 class Allocator {
 public:
-  Allocator(const model::Model& m, Allocation a) : m_(m), a_(a) {}
+  explicit Allocator(Allocation a) : a_(a) {}
 
   const Allocation& allocation() const { return a_; }
   bool in_window(uint64_t real_addr) const { return real_addr >= a_.base && real_addr - a_.base < a_.size; }
@@ -33,7 +33,6 @@ public:
   uint64_t installed(uint32_t cell) const { return installed_[cell]; }
 
 private:
-  const model::Model& m_;
   Allocation a_;
   std::vector<uint64_t> installed_;
 };

@@ -26,7 +26,7 @@ const char* how_name(VmmStep::How h) {
 }
 
 Vmm::Vmm(std::shared_ptr<const model::Model> m, Strategy s, Allocation a)
-    : m_(m), strategy_(s), real_(m), virt_(m), alloc_(*m, a), interp_(*m),
+    : m_(m), strategy_(s), real_(m), virt_(m), alloc_(a), interp_(*m),
       user_mode_(m->modes.back().code) {}
 
 bool Vmm::start(const Machine& initial, std::string& error) {
