@@ -59,7 +59,7 @@ int run_diff(const DiffOptions& o) {
     if (!o.trace) return;
     if (o.json) {
       trace.push_back({{"step", step},
-                       {"instruction", step_insn_name(m, s.native)},
+                       {"instruction", diff::insn_name(m, s.native)},
                        {"vmm", vmm::how_name(s.vmm.how)},
                        {"native_changes", changes_json(ls.native())}});
     } else {

@@ -15,5 +15,7 @@ void setup_run(CLI::App& app, int& rc);
 void setup_asm(CLI::App& app, int& rc);
 void setup_disasm(CLI::App& app, int& rc);
 void setup_diff(CLI::App& app, int& rc);
+void setup_replay(CLI::App& app, int& rc);
+void setup_minimize(CLI::App& app, int& rc);
 
 } // namespace popek::cli

@@ -41,11 +41,6 @@ std::string how(const model::Model& m, const vmm::VmmStep& s) {
 
 } // namespace
 
-std::string step_insn_name(const model::Model& m, const machine::Outcome& o) {
-  if (o.insn >= 0) return m.insns[static_cast<size_t>(o.insn)].name;
-  return o.stage == machine::Outcome::Fetch ? "(fetch)" : "(undefined)";
-}
-
 std::string component_value(const model::Model& m, const diff::Component& c, bool vmm_side) {
   uint64_t v = vmm_side ? c.vmm : c.native;
   switch (c.kind) {
@@ -74,7 +69,7 @@ std::string trace_line(const diff::Lockstep& ls, uint64_t step, const diff::Lock
 std::string divergence_summary(const model::Model& m, const diff::Divergence& d) {
   std::string comps;
   for (const diff::Component& c : d.components) comps += (comps.empty() ? "" : ", ") + diff::component_name(m, c);
-  return fmt::format("{} at {:x} (step {}): {} broken in {}", step_insn_name(m, d.native), d.pc, d.step,
+  return fmt::format("{} at {:x} (step {}): {} broken in {}", diff::insn_name(m, d.native), d.pc, d.step,
                      diff::kind_name(d.kind), comps);
 }
 
@@ -116,7 +111,7 @@ nlohmann::json divergence_json(const model::Model& m, const diff::Divergence& d)
   return {{"step", d.step},
           {"kind", diff::kind_name(d.kind)},
           {"pc", d.pc},
-          {"instruction", step_insn_name(m, d.native)},
+          {"instruction", diff::insn_name(m, d.native)},
           {"text", insn_text(m, d.native)},
           {"encoding", model::bits_to_hex(d.native.raw, m.fetch_unit * std::max(1u, d.native.units))},
           {"vmm", vmm::how_name(d.vmm.how)},

@@ -22,7 +22,4 @@ std::string divergence_summary(const model::Model& m, const diff::Divergence& d)
 
 nlohmann::json divergence_json(const model::Model& m, const diff::Divergence& d);
 
-// The mnemonic of the instruction the step ran ("(fetch)" or "(undefined)" otherwise).
-std::string step_insn_name(const model::Model& m, const machine::Outcome& o);
-
 } // namespace popek::cli

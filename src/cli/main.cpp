@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   popek::cli::setup_asm(app, rc);
   popek::cli::setup_disasm(app, rc);
   popek::cli::setup_diff(app, rc);
+  popek::cli::setup_replay(app, rc);
+  popek::cli::setup_minimize(app, rc);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

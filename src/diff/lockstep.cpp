@@ -28,6 +28,11 @@ const char* kind_name(Divergence::Kind k) {
   return "?";
 }
 
+std::string insn_name(const model::Model& m, const machine::Outcome& o) {
+  if (o.insn >= 0) return m.insns[static_cast<size_t>(o.insn)].name;
+  return o.stage == machine::Outcome::Fetch ? "(fetch)" : "(undefined)";
+}
+
 vmm::Allocation default_allocation(const model::Model& m) {
   uint64_t q = m.mems[m.code_mem].size;
   return {q / 4, q / 2};

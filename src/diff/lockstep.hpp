@@ -37,7 +37,9 @@ struct Divergence {
   std::vector<Component> components;
   std::vector<uint64_t> before;     // the virtual register cells before the instruction
 };
-const char* kind_name(Divergence::Kind k);  // "equivalence", "resource control", "isolation", "allocation"
+const char* kind_name(Divergence::Kind k);
+// The mnemonic of the instruction a step ran ("(fetch)" or "(undefined)" otherwise).
+std::string insn_name(const model::Model& m, const machine::Outcome& o);  // "equivalence", "resource control", "isolation", "allocation"
 
 struct Options {
   vmm::Strategy strategy = vmm::Strategy::TrapAndEmulate;

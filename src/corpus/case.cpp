@@ -1,0 +1,210 @@
+#include "corpus/case.hpp"
+
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <fmt/format.h>
+#include <sstream>
+
+namespace popek::corpus {
+
+namespace {
+
+std::string trim(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t\r");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
+}
+
+bool indented(const std::string& l) { return !l.empty() && (l[0] == ' ' || l[0] == '\t'); }
+
+const char* const kKinds[] = {"equivalence", "resource-control", "isolation", "allocation"};
+
+class Parser {
+public:
+  Parser(std::string path, const std::string& text) : path_(std::move(path)) {
+    std::istringstream in(text);
+    std::string l;
+    while (std::getline(in, l)) {
+      if (!l.empty() && l.back() == '\r') l.pop_back();
+      lines_.push_back(l);
+    }
+  }
+
+  Case parse() {
+    Case c;
+    c.path = path_;
+    bool have_model = false, have_vmm = false, have_program = false, have_expect = false, leading = true;
+    for (size_t i = 0; i < lines_.size(); ++i) {
+      const std::string& l = lines_[i];
+      int ln = static_cast<int>(i) + 1;
+      std::string t = trim(l);
+      if (t.empty()) continue;
+      if (t[0] == '#') {
+        if (leading) c.comment += trim(t.substr(1)) + "\n";
+        continue;
+      }
+      leading = false;
+      if (indented(l)) fail(ln, 1, "an indented line belongs under 'state' or 'program'");
+      std::istringstream words(t);
+      std::string kw;
+      words >> kw;
+      std::string rest = trim(t.substr(kw.size()));
+      size_t hash = rest.find('#');
+      if (hash != std::string::npos) rest = trim(rest.substr(0, hash));
+      int rest_col = static_cast<int>(l.find_first_not_of(" \t", kw.size())) + 1;
+      if (kw == "model") {
+        once(have_model, ln, "model");
+        if (rest.empty()) fail(ln, 1, "'model' needs a bundled model's name or a path");
+        c.model = rest;
+        c.model_loc = {path_, ln, rest_col};
+      } else if (kw == "vmm") {
+        once(have_vmm, ln, "vmm");
+        if (rest != "trap-emulate" && rest != "hybrid")
+          fail(ln, rest_col, "the vmm strategy is 'trap-emulate' or 'hybrid', not '" + rest + "'");
+        c.strategy = rest;
+      } else if (kw == "allocation") {
+        std::istringstream nums(rest);
+        std::string b, s, extra;
+        nums >> b >> s >> extra;
+        if (s.empty() || !extra.empty()) fail(ln, rest_col, "'allocation' takes two numbers: BASE SIZE");
+        c.allocation = std::make_pair(number(b, ln, rest_col), number(s, ln, rest_col));
+      } else if (kw == "max-steps") {
+        c.max_steps = number(rest, ln, rest_col);
+        if (c.max_steps == 0) fail(ln, rest_col, "'max-steps' must be at least 1");
+      } else if (kw == "state") {
+        if (!rest.empty()) fail(ln, rest_col, "'state' stands alone; its settings follow on indented lines");
+        i = state_block(c, i + 1) - 1;
+      } else if (kw == "program") {
+        once(have_program, ln, "program");
+        if (!rest.empty()) fail(ln, rest_col, "'program' stands alone; the assembly follows on indented lines");
+        c.program_line = ln + 1;
+        size_t j = i + 1;
+        while (j < lines_.size() && (indented(lines_[j]) || trim(lines_[j]).empty())) c.program += lines_[j++] + "\n";
+        i = j - 1;
+      } else if (kw == "expect") {
+        once(have_expect, ln, "expect");
+        c.expect = expectation(rest, ln, rest_col);
+        c.expect_loc = {path_, ln, 1};
+      } else {
+        fail(ln, 1, "unknown directive '" + kw + "' (model, vmm, allocation, max-steps, state, program, expect)");
+      }
+    }
+    int end = static_cast<int>(lines_.size()) + 1;
+    if (!have_model) fail(end, 1, "the case names no model ('model NAME')");
+    if (!have_program) fail(end, 1, "the case has no program");
+    if (!have_expect) fail(end, 1, "the case has no expectation ('expect equivalent' or 'expect divergent at ...')");
+    return c;
+  }
+
+private:
+  std::string path_;
+  std::vector<std::string> lines_;
+
+  [[noreturn]] void fail(int line, int col, const std::string& msg) const {
+    throw InputError({path_, line, col}, msg);
+  }
+  void once(bool& seen, int ln, const char* what) {
+    if (seen) fail(ln, 1, std::string("a second '") + what + "' line");
+    seen = true;
+  }
+  uint64_t number(const std::string& s, int ln, int col) const {
+    errno = 0;
+    char* end = nullptr;
+    uint64_t v = s.empty() || !std::isdigit(static_cast<unsigned char>(s[0])) ? 0 : std::strtoull(s.c_str(), &end, 0);
+    if (!end || *end != '\0' || errno == ERANGE) fail(ln, col, "'" + s + "' is not a number");
+    return v;
+  }
+
+  size_t state_block(Case& c, size_t i) {
+    for (; i < lines_.size() && (indented(lines_[i]) || trim(lines_[i]).empty()); ++i) {
+      const std::string& l = lines_[i];
+      std::string t = trim(l);
+      if (t.empty() || t[0] == '#') continue;
+      size_t hash = t.find('#');
+      if (hash != std::string::npos) t = trim(t.substr(0, hash));
+      int ln = static_cast<int>(i) + 1;
+      int col = static_cast<int>(l.find_first_not_of(" \t")) + 1;
+      size_t eq = t.find('=');
+      if (eq == std::string::npos) fail(ln, col, "a state line is NAME = VALUE");
+      StateLine s{trim(t.substr(0, eq)), trim(t.substr(eq + 1)), {path_, ln, col}};
+      if (s.name.empty() || s.value.empty()) fail(ln, col, "a state line is NAME = VALUE");
+      c.state.push_back(s);
+    }
+    return i;
+  }
+
+  Expectation expectation(const std::string& rest, int ln, int col) {
+    Expectation e;
+    std::istringstream w(rest);
+    std::string word;
+    w >> word;
+    if (word == "equivalent") {
+      if (w >> word) fail(ln, col, "'expect equivalent' takes nothing more");
+      return e;
+    }
+    if (word != "divergent") fail(ln, col, "expected 'equivalent' or 'divergent at INSN in COMPONENTS'");
+    e.divergent = true;
+    std::string at;
+    if (!(w >> at) || at != "at" || !(w >> e.insn))
+      fail(ln, col, "'expect divergent' continues with 'at INSTRUCTION in COMPONENT, ...'");
+    std::string in;
+    if (!(w >> in) || in != "in") fail(ln, col, "'expect divergent at " + e.insn + "' continues with 'in COMPONENT, ...'");
+    std::string tail;
+    std::getline(w, tail);
+    size_t k = tail.find(" kind ");
+    if (k != std::string::npos) {
+      e.kind = trim(tail.substr(k + 6));
+      tail = tail.substr(0, k);
+      bool known = false;
+      for (const char* x : kKinds) known |= e.kind == x;
+      if (!known)
+        fail(ln, col, "unknown kind '" + e.kind + "' (equivalence, resource-control, isolation, allocation)");
+    }
+    std::istringstream comps(tail);
+    std::string part;
+    while (std::getline(comps, part, ',')) {
+      part = trim(part);
+      if (!part.empty()) e.components.push_back(part);
+    }
+    if (e.components.empty()) fail(ln, col, "name at least one differing component after 'in'");
+    return e;
+  }
+};
+
+} // namespace
+
+Case parse_case(const std::string& path, const std::string& text) { return Parser(path, text).parse(); }
+
+std::string describe(const Expectation& e) {
+  if (!e.divergent) return "equivalent";
+  std::string s = "divergent at " + e.insn + " in ";
+  for (size_t i = 0; i < e.components.size(); ++i) s += (i ? ", " : "") + e.components[i];
+  if (!e.kind.empty()) s += " kind " + e.kind;
+  return s;
+}
+
+std::string write_case(const Case& c) {
+  std::string out;
+  std::istringstream comment(c.comment);
+  std::string l;
+  while (std::getline(comment, l)) out += l.empty() ? "#\n" : "# " + l + "\n";
+  out += "model " + c.model + "\n";
+  out += "vmm " + c.strategy + "\n";
+  if (c.allocation) out += fmt::format("allocation {} {}\n", c.allocation->first, c.allocation->second);
+  out += fmt::format("max-steps {}\n", c.max_steps);
+  if (!c.state.empty()) {
+    out += "state\n";
+    for (const StateLine& s : c.state) out += "  " + s.name + " = " + s.value + "\n";
+  }
+  out += "program\n";
+  std::istringstream prog(c.program);
+  while (std::getline(prog, l)) {
+    if (l.find_first_not_of(" \t") == std::string::npos) continue;
+    out += (l[0] == ' ' || l[0] == '\t' ? "" : "  ") + l + "\n";
+  }
+  out += "expect " + describe(c.expect) + "\n";
+  return out;
+}
+
+} // namespace popek::corpus
