@@ -83,7 +83,7 @@ void load_image(machine::Machine& mc, const assembler::Image& img) {
 
 bool write_output(const std::string& path, const std::string& text) {
   if (path.empty() || path == "-") {
-    std::cout << text;
+    std::cout << text << std::flush;  // before any summary on stderr
     return true;
   }
   std::string err;
