@@ -20,6 +20,7 @@ deps:
 
 bench: build
 	./$(BUILD)/reference_bench
+	./$(BUILD)/lockstep_bench
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz

@@ -166,6 +166,25 @@ TEST_F(VmmPg, DispatcherInterpretsInSupervisorModeAndReflectsInUserMode) {
   EXPECT_EQ(user.mode(), 0u);  // delivered: the guest is in its kernel
 }
 
+TEST_F(VmmPg, AfterAnInterpretedInstructionDirectExecutionResumesAtTheNextOne) {
+  // A privileged read of R writes storage and P only, so the VMM copies just
+  // what it wrote to the real machine instead of installing real(V) again.
+  auto m = test::pg_plus("pg_rdr", R"(insn rdr 011011 a:10 0000000000 0000000000 "rdr {a}" {
+    require mode == supervisor
+    wr(a, zext(R, 36))
+  })");
+  ASSERT_TRUE(m);
+  vmm::Vmm v(m, Strategy::TrapAndEmulate, alloc_);
+  std::string err;
+  ASSERT_TRUE(v.start(guest(m, ".org 2\nrdr 100\nli 101, 5\nhalt\n", alloc_), err)) << err;
+  EXPECT_EQ(v.step().how, VmmStep::Interpreted);
+  EXPECT_EQ(v.virtual_state().mem(0, 100), 511u);  // the virtual R, not the real one
+  EXPECT_EQ(v.real().pc(), 3u);
+  EXPECT_EQ(v.step().how, VmmStep::Direct);
+  EXPECT_EQ(v.virtual_state().mem(0, 101), 5u);
+  EXPECT_TRUE(v.step().halted);
+}
+
 TEST_F(VmmPg, HybridInterpretsEverySupervisorInstructionAndRunsUserCodeDirectly) {
   auto v = start(enter_user(40, 63, "li 5, 9\nli 6, 10\nsvc\n"), Strategy::Hybrid);
   EXPECT_EQ(v->step().how, VmmStep::Interpreted);  // lpsw

@@ -56,26 +56,35 @@ bool Lockstep::start(const machine::Machine& initial, std::string& error) {
 }
 
 Lockstep::Step Lockstep::step() {
-  Step s;
   const machine::Machine& v = vmm_.virtual_state();
   auto vregs = v.reg_cells();
   before_.assign(vregs.begin(), vregs.end());
   uint64_t pc = v.pc();
-  s.pc = pc;
-  s.native = native_.step();
-  s.vmm = vmm_.step();
+  machine::Outcome native = native_.step();
+  Step s{pc, native, vmm_.step(), nullptr};
   ++steps_;
+  Divergence::Kind kind = compare(s.native, s.vmm);
+  if (!comps_.empty()) {
+    s.divergence = std::make_unique<Divergence>();
+    Divergence& d = *s.divergence;
+    d.kind = kind;
+    d.step = steps_;
+    d.pc = pc;
+    d.native = s.native;
+    d.vmm = s.vmm;
+    d.components = comps_;
+    d.before = before_;
+  }
+  return s;
+}
 
-  Divergence d;
-  d.step = steps_;
-  d.pc = pc;
-  d.native = s.native;
-  d.vmm = s.vmm;
+Divergence::Kind Lockstep::compare(const machine::Outcome& native, const vmm::VmmStep& vs) {
+  comps_.clear();
+  const machine::Machine& v = vmm_.virtual_state();
   // The VMM's own properties first: they are broken whatever the results.
   for (vmm::Violation::Kind k : {vmm::Violation::Isolation, vmm::Violation::ResourceControl}) {
-    for (const vmm::Violation& x : s.vmm.violations) {
+    for (const vmm::Violation& x : vs.violations) {
       if (x.kind != k) continue;
-      d.kind = k == vmm::Violation::Isolation ? Divergence::Isolation : Divergence::ResourceControl;
       Component c;
       c.kind = x.memory ? Component::Memory : Component::Register;
       c.cell = x.cell;
@@ -83,49 +92,50 @@ Lockstep::Step Lockstep::step() {
       c.addr = x.addr;
       c.native = k == vmm::Violation::ResourceControl ? vmm_.allocator().installed(x.cell) : x.before;
       c.vmm = x.after;
-      d.components.push_back(c);
+      comps_.push_back(c);
     }
-    if (!d.components.empty()) break;
+    if (!comps_.empty())
+      return k == vmm::Violation::Isolation ? Divergence::Isolation : Divergence::ResourceControl;
   }
-  if (d.components.empty()) {
-    // Equivalence: every register, the storage either side wrote, and halting.
-    auto n = native_.reg_cells();
-    vregs = v.reg_cells();
-    for (uint32_t c = 0; c < n.size(); ++c)
-      if (n[c] != vregs[c]) d.components.push_back({Component::Register, c, 0, 0, n[c], vregs[c]});
-    std::vector<std::pair<unsigned, uint64_t>> written = s.vmm.written;
-    for (const machine::Change& c : native_.changes())
-      if (c.memory) written.push_back(native_.locate(c.loc));
-    std::sort(written.begin(), written.end());
-    written.erase(std::unique(written.begin(), written.end()), written.end());
-    for (auto [mi, a] : written) {
-      uint64_t nv = native_.mem(mi, a), vv = v.mem(mi, a);
-      if (nv != vv) d.components.push_back({Component::Memory, 0, mi, a, nv, vv});
+  // Equivalence: every register, the storage either side wrote, and halting.
+  auto n = native_.reg_cells();
+  auto vregs = v.reg_cells();
+  for (uint32_t c = 0; c < n.size(); ++c)
+    if (n[c] != vregs[c]) comps_.push_back({Component::Register, c, 0, 0, n[c], vregs[c]});
+  auto check_mem = [&](unsigned mi, uint64_t a) {
+    uint64_t nv = native_.mem(mi, a), vv = v.mem(mi, a);
+    if (nv == vv) return;
+    for (const Component& c : comps_)
+      if (c.kind == Component::Memory && c.mem == mi && c.addr == a) return;  // both sides wrote it
+    comps_.push_back({Component::Memory, 0, mi, a, nv, vv});
+  };
+  for (auto [mi, a] : vs.written) check_mem(mi, a);
+  for (const machine::Change& c : native_.changes())
+    if (c.memory) {
+      auto [mi, a] = native_.locate(c.loc);
+      check_mem(mi, a);
     }
-    bool nh = s.native.kind == Outcome::Halted;
-    if (nh != s.vmm.halted) d.components.push_back({Component::Halted, 0, 0, 0, nh, s.vmm.halted});
-    d.kind = Divergence::Equivalence;
+  if (comps_.size() > 1) {
+    auto by_address = [](const Component& x, const Component& y) {
+      return x.kind != y.kind ? x.kind < y.kind : x.mem != y.mem ? x.mem < y.mem : x.addr < y.addr;
+    };
+    std::stable_sort(comps_.begin(), comps_.end(), by_address);
   }
-  if (d.components.empty()) {
-    for (const vmm::Violation& x : s.vmm.violations) {
-      if (x.kind != vmm::Violation::Allocation) continue;
-      d.kind = Divergence::Allocation;
-      if (x.memory) {
-        d.components.push_back({Component::Memory, 0, x.mem, x.addr, native_.mem(x.mem, x.addr), x.after});
-      } else {
-        // The virtual system state the allocator refused to install.
-        auto cells = v.reg_cells();
-        for (uint32_t c = 0; c < cells.size(); ++c)
-          if (v.system_mask(c) && c != m_->regs[m_->mode_reg].slot)
-            d.components.push_back({Component::Register, c, 0, 0, native_.reg_cells()[c], cells[c]});
-      }
+  bool nh = native.kind == Outcome::Halted;
+  if (nh != vs.halted) comps_.push_back({Component::Halted, 0, 0, 0, nh, vs.halted});
+  if (!comps_.empty()) return Divergence::Equivalence;
+  for (const vmm::Violation& x : vs.violations) {
+    if (x.kind != vmm::Violation::Allocation) continue;
+    if (x.memory) {
+      comps_.push_back({Component::Memory, 0, x.mem, x.addr, native_.mem(x.mem, x.addr), x.after});
+    } else {
+      // The virtual system state the allocator refused to install.
+      for (uint32_t c = 0; c < vregs.size(); ++c)
+        if (v.system_mask(c) && c != m_->regs[m_->mode_reg].slot)
+          comps_.push_back({Component::Register, c, 0, 0, n[c], vregs[c]});
     }
   }
-  if (!d.components.empty()) {
-    d.before = before_;
-    s.divergence = std::move(d);
-  }
-  return s;
+  return Divergence::Allocation;
 }
 
 Result Lockstep::run(const std::function<void(uint64_t, const Step&)>& observe) {
@@ -135,7 +145,7 @@ Result Lockstep::run(const std::function<void(uint64_t, const Step&)>& observe) 
     ++r.steps;
     if (observe) observe(r.steps, s);
     if (s.divergence) {
-      r.divergence = std::move(s.divergence);
+      r.divergence = std::move(*s.divergence);
       break;
     }
     if (s.native.kind == Outcome::Halted) {

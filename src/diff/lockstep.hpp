@@ -69,8 +69,10 @@ public:
   struct Step {
     uint64_t pc = 0;  // where the instruction was
     machine::Outcome native;
-    vmm::VmmStep vmm;
-    std::optional<Divergence> divergence;
+    const vmm::VmmStep& vmm;  // valid until the next step
+    // Null unless this step diverged (a pointer, so the common step carries no
+    // large empty record).
+    std::unique_ptr<Divergence> divergence;
   };
   Step step();
 
@@ -85,12 +87,16 @@ public:
   const Options& options() const { return opts_; }
 
 private:
+  // Fills comps_ with what differs after a step; returns the property broken.
+  Divergence::Kind compare(const machine::Outcome& native, const vmm::VmmStep& vs);
+
   std::shared_ptr<const model::Model> m_;
   Options opts_;
   machine::Machine native_;
   vmm::Vmm vmm_;
   uint64_t steps_ = 0;
   std::vector<uint64_t> before_;
+  std::vector<Component> comps_;  // reused every step: comparing allocates nothing
 };
 
 } // namespace popek::diff

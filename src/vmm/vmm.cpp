@@ -68,8 +68,14 @@ bool Vmm::start(const Machine& initial, std::string& error) {
   return true;
 }
 
-VmmStep Vmm::step() {
-  VmmStep r;
+const VmmStep& Vmm::step() {
+  // One record, reused: its vectors keep their capacity, so a step allocates nothing.
+  VmmStep& r = last_;
+  r.how = VmmStep::Direct;
+  r.tried_direct = r.halted = false;
+  r.real = r.virt = Outcome{};
+  r.violations.clear();
+  r.written.clear();
   bool direct = strategy_ == Strategy::TrapAndEmulate || virt_.mode() == user_mode_;
   if (direct) {
     r.tried_direct = true;
@@ -141,6 +147,17 @@ void Vmm::to_real(VmmStep& r) {
       continue;
     }
     r.written.push_back({mi, addr});
+  }
+  // An interpreted instruction that wrote no system bits leaves real(V)'s
+  // system state as installed: copying the registers it wrote is enough.
+  bool system = r.how != VmmStep::Interpreted;
+  for (const machine::Change& c : virt_.changes())
+    system |= !c.memory && real_.system_mask(static_cast<uint32_t>(c.loc)) != 0;
+  if (!system) {
+    auto cells = virt_.reg_cells();
+    for (const machine::Change& c : virt_.changes())
+      if (!c.memory) real_.set_cell(static_cast<uint32_t>(c.loc), cells[c.loc]);
+    return;
   }
   if (!alloc_.install(virt_, real_)) r.violations.push_back({Violation::Allocation, false, 0, 0, 0, 0, 0});
 }

@@ -59,7 +59,8 @@ public:
   // False, with a reason, if the allocation or the state cannot be used.
   bool start(const machine::Machine& initial, std::string& error);
 
-  VmmStep step();
+  // Runs one guest instruction. The record stays valid until the next step.
+  const VmmStep& step();
 
   const machine::Machine& virtual_state() const { return virt_; }
   const machine::Machine& real() const { return real_; }
@@ -87,6 +88,7 @@ private:
   Interpreter interp_;
   Dispatcher dispatcher_;
   Counts counts_;
+  VmmStep last_;
   uint64_t user_mode_ = 0;  // the least privileged mode's code
 };
 
