@@ -142,6 +142,36 @@ TEST(CaseFormat, CorruptExpectationsSayWhatIsMissing) {
             "bad.case:4:8: unknown kind 'wrong' (equivalence, resource-control, isolation, allocation)");
 }
 
+TEST(CaseFormat, NumbersAreDecimalHexOrBinaryAndNeverOctal) {
+  Case c = parse_case("x.case", "model pg\nallocation 0x100 0b1000000000\nmax-steps 010\nprogram\n  halt\n"
+                                "expect equivalent\n");
+  EXPECT_EQ(c.allocation->first, 256u);
+  EXPECT_EQ(c.allocation->second, 512u);
+  EXPECT_EQ(c.max_steps, 10u);
+  EXPECT_EQ(error("model pg\nmax-steps 0x\nprogram\n  halt\nexpect equivalent\n"), "bad.case:2:11: '0x' is not a number");
+  EXPECT_EQ(error("model pg\nmax-steps 0b12\nprogram\n  halt\nexpect equivalent\n"),
+            "bad.case:2:11: '0b12' is not a number");
+}
+
+TEST(CaseFormat, EachSettingDirectiveAppearsOnce) {
+  const std::string tail = "program\n  halt\nexpect equivalent\n";
+  EXPECT_EQ(error("model pg\nallocation 1 2\nallocation 3 4\n" + tail), "bad.case:3:1: a second 'allocation' line");
+  EXPECT_EQ(error("model pg\nmax-steps 5\nmax-steps 6\n" + tail), "bad.case:3:1: a second 'max-steps' line");
+  EXPECT_EQ(error("model pg\nstate\n  E[1] = 1\nstate\n  E[2] = 2\n" + tail), "bad.case:4:1: a second 'state' line");
+  EXPECT_EQ(error("model pg\nvmm hybrid\nvmm hybrid\n" + tail), "bad.case:3:1: a second 'vmm' line");
+  EXPECT_EQ(error("model pg\n" + tail + "expect equivalent\n"), "bad.case:5:1: a second 'expect' line");
+}
+
+TEST(CaseFormat, CommentLinesInsideBlocksKeepTheProgramsLineNumbers) {
+  Case c = parse_case("x.case", "model pg\nstate\n# about E[1]\n  E[1] = 1\nprogram\n  .org 2\n# the end\n"
+                                "    # indented too\n  halt\nexpect equivalent\n");
+  ASSERT_EQ(c.state.size(), 1u);
+  EXPECT_EQ(c.state[0].loc.line, 4);
+  EXPECT_EQ(c.program_line, 6);
+  // Comments become blank lines: `halt` is still the program's fourth line (file line 9).
+  EXPECT_EQ(c.program, "  .org 2\n\n\n  halt\n");
+}
+
 TEST(CaseFormat, WindowsLineEndingsAndCommentsAnywhereAreAccepted) {
   Case c = parse_case("x.case", "# c\r\nmodel pg\r\n# between\r\nprogram\r\n  halt\r\nexpect equivalent\r\n");
   EXPECT_EQ(c.model, "pg");

@@ -92,6 +92,13 @@ TEST_F(CorpusReplay, ComponentsMayBeNamedInAnyOrder) {
   EXPECT_EQ(replay(prog + "expect divergent at getm2 in E[8]\n").status, Replay::Failed);
 }
 
+TEST_F(CorpusReplay, StateValuesTakeBinaryAndHexAndModeNames) {
+  Replay r = replay("model pg\nstate\n  E[300] = 0b101\n  E[301] = 0x5\n  E[302] = 010\nprogram\n  .org 2\n"
+                    "  bne 300, 301, 9\n  li 303, 10\n  bne 302, 303, 9\n  halt\n  .org 9\n  loop: jmp loop\n"
+                    "max-steps 20\nexpect equivalent\n");
+  EXPECT_EQ(r.status, Replay::Passed) << r.message;  // 0b101 == 0x5, and 010 is ten
+}
+
 TEST_F(CorpusReplay, AnEquivalentRunMustHalt) {
   Replay r = replay("model pg\nmax-steps 40\nprogram\n  .org 2\n  loop: jmp loop\nexpect equivalent\n");
   EXPECT_EQ(r.status, Replay::Failed);
@@ -121,6 +128,11 @@ TEST_F(CorpusReplay, BadCasesAreReportedAtTheirLine) {
   Replay outside = replay("model pg\nallocation 100 600\nstate\n  R.b = 1023\nprogram\n  halt\nexpect equivalent\n");
   EXPECT_EQ(outside.status, Replay::BadCase);
   EXPECT_NE(outside.message.find("not well formed"), std::string::npos) << outside.message;
+  Replay fit = replay("model pg\nvmm hybrid\nallocation 961 64\nprogram\n  halt\nexpect equivalent\n");
+  EXPECT_EQ(fit.message, dir_ + "/t.case:3:12: allocation base 961, size 64 does not fit in memory E (1024 units)");
+  Replay refused = replay("model pg\nstate\n  R.l = 600\n  R.b = 10\nprogram\n  halt\nexpect equivalent\n");
+  EXPECT_EQ(refused.message.rfind(dir_ + "/t.case:3:3: the initial virtual state is not well formed", 0), 0u)
+      << refused.message;
   Replay nofile = corpus::replay_file(dir_ + "/none.case", models_);
   EXPECT_EQ(nofile.status, Replay::BadCase);
   EXPECT_NE(nofile.message.find("none.case"), std::string::npos);
@@ -159,7 +171,7 @@ expect divergent at rtu in mode
   EXPECT_LT(st.steps_after, 10u);
   EXPECT_GT(st.runs, 5u);
   EXPECT_EQ(out.program.find("li    31"), std::string::npos) << out.program;
-  EXPECT_EQ(out.comment, "padded\n");
+  EXPECT_EQ(out.comment, "padded\n(minimized by popek minimize from " + dir_ + "/t.case)\n");
   // The result is a case that still shows the same divergence, and says so.
   Replay r = replay(corpus::write_case(out));
   EXPECT_EQ(r.status, Replay::Passed) << r.message << "\n" << corpus::write_case(out);

@@ -31,6 +31,19 @@ TEST(Lockstep, TheExampleKernelIsEquivalentUnderBothStrategies) {
     ASSERT_EQ(te.ls->native().mem(0, a), te.ls->vmm().virtual_state().mem(0, a)) << "E[" << a << "]";
 }
 
+TEST(Lockstep, TheTutorialMachineOfTheDocsIsEquivalentUnderBothStrategies) {
+  // docs/model-language.md builds docs/examples/acc.isa step by step; it must keep loading and running.
+  auto m = test::load("docs/examples/acc.isa");
+  ASSERT_TRUE(m);
+  std::string prog = test::read("docs/examples/acc.s");
+  for (Strategy s : {Strategy::TrapAndEmulate, Strategy::Hybrid}) {
+    auto run = diff_run(m, prog, s);
+    EXPECT_FALSE(run.r.divergence) << vmm::strategy_name(s);
+    EXPECT_TRUE(run.r.halted) << vmm::strategy_name(s);
+    EXPECT_GT(run.r.counts.reflected, 0u);
+  }
+}
+
 TEST(Lockstep, ReturnToUserDivergesInModeUnderTrapAndEmulateOnly) {
   auto m = test::load("models/pg_jrst.isa");
   std::string prog = test::read("examples/pg_jrst/enter_user.s");

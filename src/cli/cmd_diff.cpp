@@ -66,7 +66,7 @@ int run_diff(const DiffOptions& o) {
       fmt::print("{}\n", trace_line(ls, step, s));
     }
   });
-  int rc = r.divergence ? 1 : r.halted ? kOk : 3;
+  int rc = r.divergence ? kFailed : r.halted ? kOk : kInconclusive;
   if (o.json) {
     nlohmann::json j{{"model", m.name},
                      {"vmm", vmm::strategy_name(opts.strategy)},
@@ -86,7 +86,7 @@ int run_diff(const DiffOptions& o) {
   if (r.divergence) fmt::print("{}", divergence_report(m, *r.divergence, opts.strategy));
   else if (r.halted) fmt::print("equivalent: both halted after {} guest instructions\n", r.steps);
   else fmt::print("no divergence in {} guest instructions, but the guest did not halt (raise --max-steps)\n", r.steps);
-  fmt::print("efficiency: {:.1f}% executed directly ({} direct, {} interpreted, {} traps reflected)\n",
+  fmt::print("efficiency: {:.1f}% executed directly ({} direct, {} interpreted, {} reflected)\n",
              100.0 * r.efficiency(), r.counts.direct, r.counts.interpreted, r.counts.reflected);
   return rc;
 }

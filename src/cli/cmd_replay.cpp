@@ -54,8 +54,8 @@ int run_replay(const ReplayOptions& o) {
     case corpus::Replay::Passed:
       ++passed;
       if (o.verbose)
-        fmt::print("ok    {}: {} ({} steps, {:.1f}% direct)\n", f, corpus::describe(r.seen), r.result.steps,
-                   100.0 * r.result.efficiency());
+        fmt::print("ok    {}: {} ({} step{}, {:.1f}% direct)\n", f, corpus::describe(r.seen), r.result.steps,
+                   r.result.steps == 1 ? "" : "s", 100.0 * r.result.efficiency());
       break;
     case corpus::Replay::Failed:
       ++failed;
@@ -68,7 +68,7 @@ int run_replay(const ReplayOptions& o) {
     }
   }
   fmt::print("{} passed, {} failed\n", passed, failed + bad);
-  return bad ? kBadInput : failed ? kNotHalted : kOk;
+  return bad ? kBadInput : failed ? kFailed : kOk;
 }
 } // namespace
 

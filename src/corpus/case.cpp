@@ -1,8 +1,7 @@
 #include "corpus/case.hpp"
 
-#include <cctype>
-#include <cerrno>
-#include <cstdlib>
+#include "util/numbers.hpp"
+
 #include <fmt/format.h>
 #include <sstream>
 
@@ -35,6 +34,7 @@ public:
     Case c;
     c.path = path_;
     bool have_model = false, have_vmm = false, have_program = false, have_expect = false, leading = true;
+    bool have_allocation = false, have_steps = false, have_state = false;
     for (size_t i = 0; i < lines_.size(); ++i) {
       const std::string& l = lines_[i];
       int ln = static_cast<int>(i) + 1;
@@ -64,15 +64,19 @@ public:
           fail(ln, rest_col, "the vmm strategy is 'trap-emulate' or 'hybrid', not '" + rest + "'");
         c.strategy = rest;
       } else if (kw == "allocation") {
+        once(have_allocation, ln, "allocation");
         std::istringstream nums(rest);
         std::string b, s, extra;
         nums >> b >> s >> extra;
         if (s.empty() || !extra.empty()) fail(ln, rest_col, "'allocation' takes two numbers: BASE SIZE");
         c.allocation = std::make_pair(number(b, ln, rest_col), number(s, ln, rest_col));
+        c.allocation_loc = {path_, ln, rest_col};
       } else if (kw == "max-steps") {
+        once(have_steps, ln, "max-steps");
         c.max_steps = number(rest, ln, rest_col);
         if (c.max_steps == 0) fail(ln, rest_col, "'max-steps' must be at least 1");
       } else if (kw == "state") {
+        once(have_state, ln, "state");
         if (!rest.empty()) fail(ln, rest_col, "'state' stands alone; its settings follow on indented lines");
         i = state_block(c, i + 1) - 1;
       } else if (kw == "program") {
@@ -80,7 +84,9 @@ public:
         if (!rest.empty()) fail(ln, rest_col, "'program' stands alone; the assembly follows on indented lines");
         c.program_line = ln + 1;
         size_t j = i + 1;
-        while (j < lines_.size() && (indented(lines_[j]) || trim(lines_[j]).empty())) c.program += lines_[j++] + "\n";
+        // '#' comment lines inside the block are kept as blank lines, so the
+        // assembler's line numbers stay the case file's.
+        for (; j < lines_.size() && in_block(lines_[j]); ++j) c.program += (comment(lines_[j]) ? "" : lines_[j]) + "\n";
         i = j - 1;
       } else if (kw == "expect") {
         once(have_expect, ln, "expect");
@@ -101,6 +107,10 @@ private:
   std::string path_;
   std::vector<std::string> lines_;
 
+  static bool comment(const std::string& l) { return trim(l).rfind('#', 0) == 0; }
+  // A block (state or program) runs on over indented, blank and comment lines.
+  static bool in_block(const std::string& l) { return indented(l) || trim(l).empty() || comment(l); }
+
   [[noreturn]] void fail(int line, int col, const std::string& msg) const {
     throw InputError({path_, line, col}, msg);
   }
@@ -109,15 +119,13 @@ private:
     seen = true;
   }
   uint64_t number(const std::string& s, int ln, int col) const {
-    errno = 0;
-    char* end = nullptr;
-    uint64_t v = s.empty() || !std::isdigit(static_cast<unsigned char>(s[0])) ? 0 : std::strtoull(s.c_str(), &end, 0);
-    if (!end || *end != '\0' || errno == ERANGE) fail(ln, col, "'" + s + "' is not a number");
-    return v;
+    auto v = parse_number(s);
+    if (!v) fail(ln, col, "'" + s + "' is not a number");
+    return *v;
   }
 
   size_t state_block(Case& c, size_t i) {
-    for (; i < lines_.size() && (indented(lines_[i]) || trim(lines_[i]).empty()); ++i) {
+    for (; i < lines_.size() && in_block(lines_[i]); ++i) {
       const std::string& l = lines_[i];
       std::string t = trim(l);
       if (t.empty() || t[0] == '#') continue;

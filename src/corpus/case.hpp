@@ -41,6 +41,7 @@ struct Case {
   Loc model_loc;
   std::string strategy = "trap-emulate";
   std::optional<std::pair<uint64_t, uint64_t>> allocation;
+  Loc allocation_loc;
   uint64_t max_steps = 10000;
   std::vector<StateLine> state;
   std::string program;

@@ -1,7 +1,7 @@
 #include "corpus/minimize.hpp"
 
-#include <cerrno>
-#include <cstdlib>
+#include "util/numbers.hpp"
+
 #include <sstream>
 
 namespace popek::corpus {
@@ -93,10 +93,9 @@ private:
 
   void shrink_value(Case& c, size_t i) {
     const std::string& v = c.state[i].value;
-    errno = 0;
-    char* end = nullptr;
-    uint64_t x = std::strtoull(v.c_str(), &end, 0);
-    if (v.empty() || v[0] == '-' || *end != '\0' || errno == ERANGE) return;  // a mode's name, or negative
+    auto n = parse_number(v);
+    if (!n) return;  // a mode's name, or negative
+    uint64_t x = *n;
     auto attempt = [&](uint64_t y) {
       Case t = c;
       t.state[i].value = std::to_string(y);
@@ -135,6 +134,9 @@ bool minimize(const Case& c, ModelCache& models, Case& out, MinimizeStats& stats
     mz.state(out);
     if (write_case(out) == write_case(before)) break;
   }
+  // The header described the original; say what this case is now.
+  if (out.comment.find("(minimized by popek minimize") == std::string::npos)
+    out.comment += "(minimized by popek minimize from " + c.path + ")\n";
   Replay last = replay(out, models);
   ++mz.runs;
   if (last.result.divergence) out.max_steps = last.result.divergence->step;

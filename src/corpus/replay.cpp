@@ -3,6 +3,7 @@
 #include "asm/assembler.hpp"
 #include "diff/setup.hpp"
 #include "lang/load.hpp"
+#include "vmm/vmm.hpp"
 #include "util/files.hpp"
 
 #include <algorithm>
@@ -52,6 +53,10 @@ bool prepare(const Case& c, ModelCache& models, Prepared& out, std::string& erro
   out.options.allocation =
       c.allocation ? vmm::Allocation{c.allocation->first, c.allocation->second} : diff::default_allocation(m);
   out.options.max_steps = c.max_steps;
+  if (!vmm::usable(m, out.options.allocation, error)) {
+    error = (c.allocation ? c.allocation_loc : c.model_loc).str() + ": " + error;
+    return false;
+  }
   std::vector<diff::Setting> settings;
   for (const StateLine& s : c.state) {
     diff::Setting st;
@@ -115,7 +120,8 @@ Replay replay(const Case& c, ModelCache& models) {
   diff::Lockstep ls(p.model, p.options);
   std::string err;
   if (!ls.start(*p.initial, err)) {
-    out.message = Loc{c.path, c.program_line, 1}.str() + ": " + err;
+    // The VMM refuses the initial state: the state lines made it (or, without any, the reset).
+    out.message = (c.state.empty() ? c.model_loc : c.state.front().loc).str() + ": " + err;
     return out;
   }
   out.result = ls.run();

@@ -1,8 +1,9 @@
 #include "diff/setup.hpp"
 
+#include "util/numbers.hpp"
+#include "vmm/vmm.hpp"
+
 #include <cctype>
-#include <cerrno>
-#include <cstdlib>
 
 namespace popek::diff {
 
@@ -12,9 +13,9 @@ bool parse_index(const std::string& s, size_t& p, uint64_t& v) {
   while (p < s.size() && std::isalnum(static_cast<unsigned char>(s[p]))) ++p;
   std::string digits = s.substr(start, p - start);
   if (digits.empty()) return false;
-  char* end = nullptr;
-  v = std::strtoull(digits.c_str(), &end, 0);
-  return end && *end == '\0';
+  auto n = parse_number(digits);
+  if (n) v = *n;
+  return n.has_value();
 }
 } // namespace
 
@@ -99,10 +100,9 @@ bool parse_setting(const model::Model& m, const std::string& name, const std::st
   std::string digits = value;
   bool negative = !digits.empty() && digits[0] == '-';
   if (negative) digits.erase(0, 1);
-  errno = 0;
-  char* end = nullptr;
-  uint64_t v = digits.empty() ? 0 : std::strtoull(digits.c_str(), &end, 0);
-  if (digits.empty() || !end || *end != '\0' || errno == ERANGE || !std::isdigit(static_cast<unsigned char>(digits[0]))) {
+  auto n = parse_number(digits);
+  uint64_t v = n.value_or(0);
+  if (!n) {
     error = "'" + value + "' is not a number" + std::string(s.cell == m.regs[m.mode_reg].slot && !s.memory ? " or a mode" : "");
     return false;
   }
@@ -119,6 +119,7 @@ bool parse_setting(const model::Model& m, const std::string& name, const std::st
 bool initial_state(machine::Machine& out, const vmm::Allocation& a, const std::vector<Setting>& settings,
                    const assembler::Image& program, std::string& error) {
   const model::Model& m = out.model();
+  if (!vmm::usable(m, a, error)) return false;
   out.reset();
   if (m.vmm.present) out.apply_vmm_reset(a.base, a.size);
   for (const auto& [addr, v] : program.units) {

@@ -33,7 +33,8 @@ bool parse_setting(const model::Model& m, const std::string& name, const std::st
                    std::string& error);
 
 // Builds the initial virtual state in `out` (a freshly constructed machine of the
-// model). False, with a reason, if the program does not fit in the allocation.
+// model). False, with a reason, if the model has no vmm block, the allocation
+// does not fit in memory, or the program or a setting lies outside it.
 bool initial_state(machine::Machine& out, const vmm::Allocation& a, const std::vector<Setting>& settings,
                    const assembler::Image& program, std::string& error);
 

@@ -32,16 +32,7 @@ Vmm::Vmm(std::shared_ptr<const model::Model> m, Strategy s, Allocation a)
 bool Vmm::start(const Machine& initial, std::string& error) {
   const model::Model& m = *m_;
   const Allocation& a = alloc_.allocation();
-  if (!m.vmm.present) {
-    error = "model " + m.name + " has no vmm block: it does not say how a VMM would deprivilege a guest";
-    return false;
-  }
-  const model::Memory& code = m.mems[m.code_mem];
-  if (a.size == 0 || a.base >= code.size || a.size > code.size - a.base) {
-    error = "allocation base " + std::to_string(a.base) + ", size " + std::to_string(a.size) +
-            " does not fit in memory " + code.name + " (" + std::to_string(code.size) + " units)";
-    return false;
-  }
+  if (!usable(m, a, error)) return false;
   real_.reset();
   virt_.reset();
   virt_.copy_registers(initial);
@@ -65,6 +56,20 @@ bool Vmm::start(const Machine& initial, std::string& error) {
     return false;
   }
   counts_ = Counts{};
+  return true;
+}
+
+bool usable(const model::Model& m, const Allocation& a, std::string& error) {
+  if (!m.vmm.present) {
+    error = "model " + m.name + " has no vmm block: it does not say how a VMM would deprivilege a guest";
+    return false;
+  }
+  const model::Memory& code = m.mems[m.code_mem];
+  if (a.size == 0 || a.base >= code.size || a.size > code.size - a.base) {
+    error = "allocation base " + std::to_string(a.base) + ", size " + std::to_string(a.size) +
+            " does not fit in memory " + code.name + " (" + std::to_string(code.size) + " units)";
+    return false;
+  }
   return true;
 }
 

@@ -50,6 +50,11 @@ struct VmmStep {
 };
 const char* how_name(VmmStep::How h);  // "direct", "interpreted", "reflected"
 
+// Whether a VMM can run guests of model `m` in allocation `a` at all: the model
+// has a vmm block and the allocation lies inside the code memory. If not,
+// `error` says why.
+bool usable(const model::Model& m, const Allocation& a, std::string& error);
+
 class Vmm {
 public:
   Vmm(std::shared_ptr<const model::Model> m, Strategy s, Allocation a);
