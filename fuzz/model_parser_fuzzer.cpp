@@ -18,7 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   uint64_t units = 0;
   for (const auto& mem : r.model->mems) units += mem.size;
-  if (units > (uint64_t{1} << 16)) return 0;  // keep each run small and fast
+  if (units > (uint64_t{1} << 16)) return 0; // keep each run small and fast
   popek::machine::Machine m(r.model);
   m.run(64);
   return 0;

@@ -14,7 +14,7 @@ namespace popek {
 namespace {
 
 using assembler::Image;
-using namespace test;  // asm_helpers.hpp
+using namespace test; // asm_helpers.hpp
 
 // ---------------------------------------------------------------------------
 // Directives and expressions (pg: 36-bit words, one word per address).
@@ -32,7 +32,7 @@ TEST_F(AsmPg, WordTakesSeveralValuesNegativesAndTheFullUnsignedRange) {
             (std::map<uint64_t, uint64_t>{{7, 1}, {8, 2}, {9, 0x30}, {10, 4}}));
   EXPECT_EQ(word("-1"), 0xfffffffffu);
   EXPECT_EQ(word("-(1 << 35)"), 0x800000000u);
-  EXPECT_EQ(word("68719476735"), 0xfffffffffu);  // 2^36 - 1
+  EXPECT_EQ(word("68719476735"), 0xfffffffffu); // 2^36 - 1
   EXPECT_EQ(word("0b101_0101"), 0x55u);
   EXPECT_EQ(error(".word 1, 68719476736"), "test.s:1:10: 68719476736 does not fit in 36 bits");
   EXPECT_EQ(error(".word -(1 << 35) - 1"), "test.s:1:7: -34359738369 does not fit in 36 bits");
@@ -43,8 +43,7 @@ TEST_F(AsmPg, WordTakesSeveralValuesNegativesAndTheFullUnsignedRange) {
 
 TEST_F(AsmPg, ZeroReservesUnits) {
   Image img = test::assemble(*m, ".org 3\n.zero 4\nx: halt\n.zero 0\ny: svc");
-  EXPECT_EQ(img.units,
-            (std::map<uint64_t, uint64_t>{{3, 0}, {4, 0}, {5, 0}, {6, 0}, {7, kHalt}, {8, kSvc}}));
+  EXPECT_EQ(img.units, (std::map<uint64_t, uint64_t>{{3, 0}, {4, 0}, {5, 0}, {6, 0}, {7, kHalt}, {8, kSvc}}));
   EXPECT_EQ(img.symbols.at("x"), 7u);
   EXPECT_EQ(img.symbols.at("y"), 8u);
   EXPECT_EQ(error(".zero -1"), "test.s:1:1: .zero needs a count of at least 0");
@@ -63,20 +62,18 @@ TEST_F(AsmPg, EquDefinesSymbols) {
 }
 
 TEST_F(AsmPg, PhaseGivesLabelsPhasedValuesButPlacesUnitsAtTheLocation) {
-  Image img = test::assemble(*m,
-                             ".org 100\n"
-                             ".phase 0\n"
-                             "x: jmp y\n"
-                             "y: .word x, y, z\n"
-                             ".dephase\n"
-                             "z: halt\n");
+  Image img = test::assemble(*m, ".org 100\n"
+                                 ".phase 0\n"
+                                 "x: jmp y\n"
+                                 "y: .word x, y, z\n"
+                                 ".dephase\n"
+                                 "z: halt\n");
   EXPECT_EQ(img.symbols.at("x"), 0u);
   EXPECT_EQ(img.symbols.at("y"), 1u);
   EXPECT_EQ(img.symbols.at("z"), 104u);
   // Labels inside a phase are not attached to absolute addresses.
   EXPECT_EQ(img.labels, (std::map<uint64_t, std::string>{{104, "z"}}));
-  EXPECT_EQ(img.units,
-            (std::map<uint64_t, uint64_t>{{100, jmp(1)}, {101, 0}, {102, 1}, {103, 104}, {104, kHalt}}));
+  EXPECT_EQ(img.units, (std::map<uint64_t, uint64_t>{{100, jmp(1)}, {101, 0}, {102, 1}, {103, 104}, {104, kHalt}}));
   // An .org inside a phase moves the location; labels keep their offset from it.
   Image img2 = test::assemble(*m, ".org 10\n.phase 500\na: halt\n.org 20\nb: halt\n.dephase\nc: halt\n");
   EXPECT_EQ(img2.symbols.at("a"), 500u);
@@ -91,14 +88,14 @@ TEST_F(AsmPg, OperatorPrecedenceAndAssociativity) {
   EXPECT_EQ(word("(1 + 2) * 3"), 9u);
   EXPECT_EQ(word("1 << 4 | 1"), 17u);
   EXPECT_EQ(word("1 << (4 | 1)"), 32u);
-  EXPECT_EQ(word("1 + 1 << 2"), 8u);      // + binds tighter than <<
-  EXPECT_EQ(word("6 ^ 3 & 5"), 7u);       // & binds tighter than ^
-  EXPECT_EQ(word("1 | 2 ^ 3"), 1u);       // ^ binds tighter than |
-  EXPECT_EQ(word("7 - 2 - 1"), 4u);       // left associative
+  EXPECT_EQ(word("1 + 1 << 2"), 8u); // + binds tighter than <<
+  EXPECT_EQ(word("6 ^ 3 & 5"), 7u);  // & binds tighter than ^
+  EXPECT_EQ(word("1 | 2 ^ 3"), 1u);  // ^ binds tighter than |
+  EXPECT_EQ(word("7 - 2 - 1"), 4u);  // left associative
   EXPECT_EQ(word("64 / 4 / 2"), 8u);
   EXPECT_EQ(word("20 % 7 * 2"), 12u);
   EXPECT_EQ(word("256 >> 2 >> 1"), 32u);
-  EXPECT_EQ(word("-2 * 3"), 0xffffffffau);  // -6
+  EXPECT_EQ(word("-2 * 3"), 0xffffffffau); // -6
   EXPECT_EQ(word("- -3"), 3u);
   EXPECT_EQ(word("-(2 + 3) + 10"), 5u);
   EXPECT_EQ(word("~0"), 0xfffffffffu);
@@ -106,8 +103,8 @@ TEST_F(AsmPg, OperatorPrecedenceAndAssociativity) {
   EXPECT_EQ(word("~(1 << 3) & 15"), 7u);
   EXPECT_EQ(word("+4"), 4u);
   // Signed division truncates toward zero; >> is a logical shift of the 64-bit pattern.
-  EXPECT_EQ(word("-7 / 2"), 0xffffffffdu);  // -3
-  EXPECT_EQ(word("-7 % 3"), 0xfffffffffu);  // -1
+  EXPECT_EQ(word("-7 / 2"), 0xffffffffdu); // -3
+  EXPECT_EQ(word("-7 % 3"), 0xfffffffffu); // -1
   EXPECT_EQ(word("7 % -3"), 1u);
   EXPECT_EQ(word("-1 >> 60"), 15u);
   EXPECT_EQ(word("1 << 64"), 0u);
@@ -115,9 +112,9 @@ TEST_F(AsmPg, OperatorPrecedenceAndAssociativity) {
   EXPECT_EQ(error(".word (1 + 2"), "test.s:1:7: expected a value");
   // Operand expressions stop at the template's next literal.
   EXPECT_EQ(units("addi 1 + 2, 3 * 4, -(2 + 3)"),
-            (std::map<uint64_t, uint64_t>{
-                {0, (uint64_t{0b001010} << 30) | (3u << 20) | (12u << 10) | (1024u - 5u)}}));
-  EXPECT_EQ(units("ld 5, @6"), (std::map<uint64_t, uint64_t>{{0, (uint64_t{0b000011} << 30) | (5u << 20) | (6u << 10)}}));
+            (std::map<uint64_t, uint64_t>{{0, (uint64_t{0b001010} << 30) | (3u << 20) | (12u << 10) | (1024u - 5u)}}));
+  EXPECT_EQ(units("ld 5, @6"),
+            (std::map<uint64_t, uint64_t>{{0, (uint64_t{0b000011} << 30) | (5u << 20) | (6u << 10)}}));
 }
 
 TEST_F(AsmPg, ForwardReferences) {
@@ -160,7 +157,8 @@ TEST_F(AsmPg, SignedOperandRange) {
   EXPECT_EQ(units("li 1, -524288"), (std::map<uint64_t, uint64_t>{{0, li(1, 0x80000)}}));
   EXPECT_EQ(units("li 1, 524287"), (std::map<uint64_t, uint64_t>{{0, li(1, 0x7ffff)}}));
   EXPECT_EQ(units("li 1, -1"), (std::map<uint64_t, uint64_t>{{0, li(1, 0xfffff)}}));
-  EXPECT_EQ(error("li 1, 524288"), "test.s:1:7: 524288 does not fit in the 20-bit signed field 'imm' (-524288..524287)");
+  EXPECT_EQ(error("li 1, 524288"),
+            "test.s:1:7: 524288 does not fit in the 20-bit signed field 'imm' (-524288..524287)");
   EXPECT_EQ(error("li 1, -524289"),
             "test.s:1:7: -524289 does not fit in the 20-bit signed field 'imm' (-524288..524287)");
   // addi imm:10 signed

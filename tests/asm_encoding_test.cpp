@@ -15,7 +15,7 @@ namespace popek {
 namespace {
 
 using assembler::Image;
-using namespace test;  // asm_helpers.hpp
+using namespace test; // asm_helpers.hpp
 
 // ---------------------------------------------------------------------------
 // Register files and byte-addressed little-endian memory.
@@ -27,12 +27,11 @@ TEST(AsmLittleEndian, FourByteFetchUnitsAreLaidOutLeastSignificantByteFirst) {
   EXPECT_EQ(m->fetch_step, 4u);
   // addi sp, zero, -2: 0x01 | rd=2 | rs=0 | imm=0xffffe = 0x018ffffe
   Image img = test::assemble(*m, "addi sp, zero, -2\nldi gp, 0x12345678\nfmv f1, sp\nhalt\n");
-  EXPECT_EQ(img.units, (std::map<uint64_t, uint64_t>{
-                           {0, 0xfe}, {1, 0xff}, {2, 0x8f}, {3, 0x01},                       // addi
-                           {4, 0x00}, {5, 0x00}, {6, 0xc0}, {7, 0x02},                       // ldi, unit 0
-                           {8, 0x78}, {9, 0x56}, {10, 0x34}, {11, 0x12},                     // ldi, unit 1: k
-                           {12, 0x00}, {13, 0x00}, {14, 0xc0}, {15, 0x03},                   // fmv f1, sp
-                           {16, 0x00}, {17, 0x00}, {18, 0x00}, {19, 0xff}}));                // halt
+  EXPECT_EQ(img.units, (std::map<uint64_t, uint64_t>{{0, 0xfe},  {1, 0xff},  {2, 0x8f},  {3, 0x01},  // addi
+                                                     {4, 0x00},  {5, 0x00},  {6, 0xc0},  {7, 0x02},  // ldi, unit 0
+                                                     {8, 0x78},  {9, 0x56},  {10, 0x34}, {11, 0x12}, // ldi, unit 1: k
+                                                     {12, 0x00}, {13, 0x00}, {14, 0xc0}, {15, 0x03}, // fmv f1, sp
+                                                     {16, 0x00}, {17, 0x00}, {18, 0x00}, {19, 0xff}})); // halt
   EXPECT_EQ(img.lines.size(), 4u);
   EXPECT_EQ(img.lines[1].addr, 4u);
   EXPECT_EQ(img.lines[1].count, 8u);
@@ -48,9 +47,10 @@ TEST(AsmLittleEndian, FourByteFetchUnitsAreLaidOutLeastSignificantByteFirst) {
   EXPECT_EQ(mc.reg(ff, 1), 0xfffffffeu);
 
   // Data: .word is 4 bytes little-endian, .byte one byte.
-  EXPECT_EQ(units_of(*m, ".word 0x01020304, -2\n.byte 0xff, -1, 7"),
-            (std::map<uint64_t, uint64_t>{{0, 4}, {1, 3}, {2, 2}, {3, 1}, {4, 0xfe}, {5, 0xff}, {6, 0xff}, {7, 0xff},
-                                          {8, 0xff}, {9, 0xff}, {10, 7}}));
+  EXPECT_EQ(
+      units_of(*m, ".word 0x01020304, -2\n.byte 0xff, -1, 7"),
+      (std::map<uint64_t, uint64_t>{
+          {0, 4}, {1, 3}, {2, 2}, {3, 1}, {4, 0xfe}, {5, 0xff}, {6, 0xff}, {7, 0xff}, {8, 0xff}, {9, 0xff}, {10, 7}}));
   EXPECT_EQ(test::assemble_error(*m, ".byte 256"), "test.s:1:7: 256 does not fit in 8 bits");
   EXPECT_EQ(test::assemble_error(*m, ".byte -129"), "test.s:1:7: -129 does not fit in 8 bits");
   EXPECT_EQ(test::assemble_error(*m, ".word 0x100000000"), "test.s:1:7: 4294967296 does not fit in 32 bits");
@@ -71,7 +71,7 @@ TEST(AsmLittleEndian, RegisterFileOperands) {
   ASSERT_TRUE(m);
   // Names are case-insensitive; files without `names` use FILE0, FILE1, ...
   EXPECT_EQ(units_of(*m, "FMV F0, GP"), units_of(*m, "fmv f0, gp"));
-  EXPECT_EQ(units_of(*m, "fmv f0, gp").at(2), 0x60u);  // fd=0, rs=3: 0x03 0 11 ...
+  EXPECT_EQ(units_of(*m, "fmv f0, gp").at(2), 0x60u); // fd=0, rs=3: 0x03 0 11 ...
   EXPECT_EQ(test::assemble_error(*m, "fmv f2, gp"), "test.s:1:5: expected a register of 'f', found 'f2'");
   EXPECT_EQ(test::assemble_error(*m, "addi r1, zero, 0"), "test.s:1:6: expected a register of 'r', found 'r1'");
   EXPECT_EQ(test::assemble_error(*m, "addi ra, 1, 0"), "test.s:1:10: expected a register of 'r', found '1'");
@@ -94,17 +94,17 @@ TEST(AsmLittleEndian, DisassemblyPrintsUnitsForDataThatDoesNotDecode) {
                              ".org 0x20\n"
                              ".byte 0xff\n"
                              ".org 0x30\n"
-                             ".word 0x02000000\n");  // the first unit of an ldi with no second unit
+                             ".word 0x02000000\n"); // the first unit of an ldi with no second unit
   std::string dis = assembler::disassemble(*m, img);
-  EXPECT_EQ(dis, std::string("        .org 0\n") +                                      //
-                     dline("addi sp, zero, -2", "00: fe ff 8f 01") +                     //
-                     dline("ldi gp, 305419896", "04: 00 00 c0 02 78 56 34 12") +         //
-                     "        .org 32\n" +                                               //
-                     dline(".unit 0xff", "20: ff") +                                     //
-                     "        .org 48\n" +                                               //
-                     dline(".unit 0x00", "30: 00") +                                     //
-                     dline(".unit 0x00", "31: 00") +                                     //
-                     dline(".unit 0x00", "32: 00") +                                     //
+  EXPECT_EQ(dis, std::string("        .org 0\n") +                               //
+                     dline("addi sp, zero, -2", "00: fe ff 8f 01") +             //
+                     dline("ldi gp, 305419896", "04: 00 00 c0 02 78 56 34 12") + //
+                     "        .org 32\n" +                                       //
+                     dline(".unit 0xff", "20: ff") +                             //
+                     "        .org 48\n" +                                       //
+                     dline(".unit 0x00", "30: 00") +                             //
+                     dline(".unit 0x00", "31: 00") +                             //
+                     dline(".unit 0x00", "32: 00") +                             //
                      dline(".unit 0x02", "33: 02"));
   EXPECT_EQ(test::assemble(*m, dis).units, img.units);
 }
@@ -116,11 +116,10 @@ TEST(AsmBigEndian, FourByteFetchUnitsAreLaidOutMostSignificantByteFirst) {
   ASSERT_TRUE(m);
   EXPECT_EQ(m->fetch_step, 4u);
   Image img = test::assemble(*m, "addi sp, zero, -2\nldi gp, 0x12345678\nhalt\n.word 0x01020304\n");
-  EXPECT_EQ(img.units, (std::map<uint64_t, uint64_t>{{0, 0x01}, {1, 0x8f}, {2, 0xff}, {3, 0xfe},
-                                                     {4, 0x02}, {5, 0xc0}, {6, 0x00}, {7, 0x00},
-                                                     {8, 0x12}, {9, 0x34}, {10, 0x56}, {11, 0x78},
-                                                     {12, 0xff}, {13, 0x00}, {14, 0x00}, {15, 0x00},
-                                                     {16, 0x01}, {17, 0x02}, {18, 0x03}, {19, 0x04}}));
+  EXPECT_EQ(img.units, (std::map<uint64_t, uint64_t>{{0, 0x01},  {1, 0x8f},  {2, 0xff},  {3, 0xfe},  {4, 0x02},
+                                                     {5, 0xc0},  {6, 0x00},  {7, 0x00},  {8, 0x12},  {9, 0x34},
+                                                     {10, 0x56}, {11, 0x78}, {12, 0xff}, {13, 0x00}, {14, 0x00},
+                                                     {15, 0x00}, {16, 0x01}, {17, 0x02}, {18, 0x03}, {19, 0x04}}));
   machine::Machine mc(m);
   for (const auto& [a, v] : img.units) mc.set_mem(m->code_mem, a, v);
   ASSERT_TRUE(mc.run(100).halted);
@@ -191,9 +190,15 @@ TEST(AsmVariableLength, InstructionsOfOneToFourBytes) {
   // Fetch unit 0 is the most significant: multi-byte instructions are stored
   // opcode first, whatever the memory's endianness.
   EXPECT_EQ(img.units, (std::map<uint64_t, uint64_t>{{0, 0x00},
-                                                     {1, 0x01}, {2, 0x7f},
-                                                     {3, 0x02}, {4, 0x12}, {5, 0x34},
-                                                     {6, 0xfe}, {7, 0x01}, {8, 0xbe}, {9, 0xef},
+                                                     {1, 0x01},
+                                                     {2, 0x7f},
+                                                     {3, 0x02},
+                                                     {4, 0x12},
+                                                     {5, 0x34},
+                                                     {6, 0xfe},
+                                                     {7, 0x01},
+                                                     {8, 0xbe},
+                                                     {9, 0xef},
                                                      {10, 0xff}}));
   std::string dis = assembler::disassemble(*m, img);
   EXPECT_EQ(dis, std::string("        .org 0\n") + dline("nop", "0000: 00") + dline("ldi 127", "0001: 01 7f") +

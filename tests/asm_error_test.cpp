@@ -13,7 +13,7 @@ namespace popek {
 namespace {
 
 using assembler::Image;
-using namespace test;  // asm_helpers.hpp
+using namespace test; // asm_helpers.hpp
 
 // ---------------------------------------------------------------------------
 // Diagnostics: file:line:col: message.
@@ -24,9 +24,7 @@ TEST_F(AsmPg, ErrorUnknownInstruction) {
   EXPECT_EQ(test::assemble_error(*m, "\n\n        bogus", "dir/prog.s"), "dir/prog.s:3:9: unknown instruction 'bogus'");
 }
 
-TEST_F(AsmPg, ErrorUnknownDirective) {
-  EXPECT_EQ(error("        .bogus 3"), "test.s:1:9: unknown directive '.bogus'");
-}
+TEST_F(AsmPg, ErrorUnknownDirective) { EXPECT_EQ(error("        .bogus 3"), "test.s:1:9: unknown directive '.bogus'"); }
 
 TEST_F(AsmPg, ErrorUndefinedSymbol) {
   EXPECT_EQ(error("        jmp nowhere"), "test.s:1:13: undefined symbol 'nowhere'");
@@ -72,7 +70,7 @@ TEST_F(AsmPg, ErrorMalformedNumber) {
   EXPECT_EQ(error("jmp 12x"), "test.s:1:5: malformed number");
   EXPECT_EQ(error("        .word 0b102"), "test.s:1:15: malformed number");
   EXPECT_EQ(error(".word 0x"), "test.s:1:7: malformed number");
-  EXPECT_EQ(error(".word 99999999999999999999"), "test.s:1:7: malformed number");  // over 64 bits
+  EXPECT_EQ(error(".word 99999999999999999999"), "test.s:1:7: malformed number"); // over 64 bits
   EXPECT_EQ(error("jmp #"), "test.s:1:5: expected a value for 't', found '#'");
 }
 
@@ -91,9 +89,7 @@ TEST_F(AsmPg, ErrorAddressAssembledTwice) {
   EXPECT_EQ(error("halt\n.org 0\nsvc"), "test.s:3:1: address 0 is assembled twice");
 }
 
-TEST_F(AsmPg, ErrorLabelNamedLikeADirective) {
-  EXPECT_EQ(error(".x: halt"), "test.s:1:1: unknown directive '.x'");
-}
+TEST_F(AsmPg, ErrorLabelNamedLikeADirective) { EXPECT_EQ(error(".x: halt"), "test.s:1:1: unknown directive '.x'"); }
 
 TEST_F(AsmPg, ErrorsInImages) {
   auto read_error = [&](const std::string& text) {

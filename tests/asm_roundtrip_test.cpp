@@ -22,7 +22,7 @@ using assembler::Image;
 using model::Bits;
 using model::Decoder;
 using model::Model;
-using namespace test;  // asm_helpers.hpp
+using namespace test; // asm_helpers.hpp
 
 // Bits of a field that some slice stores (the others read as zero).
 uint64_t covered_mask(const model::EncField& f) {
@@ -162,7 +162,7 @@ TEST(AsmRoundTrip, KernelImageDisassemblesAndReassemblesToTheSameUnits) {
   auto m = test::load("models/pg.isa");
   ASSERT_TRUE(m);
   Image img = test::assemble(*m, test::read("examples/pg/kernel.s"), "kernel.s");
-  ASSERT_EQ(img.units.size(), 29u);  // 2 PSW words, 11 instructions, 8 data words; 8 user words
+  ASSERT_EQ(img.units.size(), 29u); // 2 PSW words, 11 instructions, 8 data words; 8 user words
   std::string dis = assembler::disassemble(*m, img);
   Image again = test::assemble(*m, dis, "kernel.dis.s");
   EXPECT_EQ(again.units, img.units);
@@ -174,7 +174,7 @@ TEST(AsmRoundTrip, KernelImageDisassemblesAndReassemblesToTheSameUnits) {
   EXPECT_NE(dis.find(dline(".word 0x000000000", "000: 000000000")), std::string::npos) << dis;
   EXPECT_NE(dis.find("        .org 256\n"), std::string::npos) << dis;
   EXPECT_EQ(img.symbols.at("start"), 2u);
-  EXPECT_EQ(img.symbols.at("ustart"), 0u);  // phased
+  EXPECT_EQ(img.symbols.at("ustart"), 0u); // phased
   EXPECT_EQ(img.symbols.at("again"), 1u);
   const uint64_t lpsw = (uint64_t{0b010101} << 30) | (img.symbols.at("upsw") << 20);
   EXPECT_EQ(img.units.at(2), lpsw);
@@ -202,12 +202,11 @@ TEST(AsmRoundTrip, ImageOfAByteMachineReadsBack) {
   ASSERT_TRUE(m);
   Image img = test::assemble(*m, "addi sp, zero, -2\nldi gp, 0x12345678\n.org 0x80\n.byte 1, 2\n.word 0x0a0b0c0d\n");
   std::string text = assembler::write_image(*m, img);
-  EXPECT_EQ(text,
-            "; popek image for model le32 (memory M, 8-bit units)\n"
-            "00: fe ff 8f 01  ; addi sp, zero, -2\n"
-            "04: 00 00 c0 02 78 56 34 12  ; ldi gp, 0x12345678\n"
-            "80: 01 02  ; .byte 1, 2\n"
-            "82: 0d 0c 0b 0a  ; .word 0x0a0b0c0d\n");
+  EXPECT_EQ(text, "; popek image for model le32 (memory M, 8-bit units)\n"
+                  "00: fe ff 8f 01  ; addi sp, zero, -2\n"
+                  "04: 00 00 c0 02 78 56 34 12  ; ldi gp, 0x12345678\n"
+                  "80: 01 02  ; .byte 1, 2\n"
+                  "82: 0d 0c 0b 0a  ; .word 0x0a0b0c0d\n");
   Image back;
   std::string err;
   ASSERT_TRUE(assembler::read_image(*m, "le.img", text, back, err)) << err;

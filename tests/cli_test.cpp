@@ -58,7 +58,7 @@ TEST(Cli, RunJsonGivesStateAndTrace) {
 
 TEST(Cli, AGuestThatNeverHaltsStopsAtTheStepBudgetWithExitCode1) {
   std::string err;
-  auto r = run_popek("run pg - --max-steps 1000", "0002: 044000002\n");  // jmp 2, forever
+  auto r = run_popek("run pg - --max-steps 1000", "0002: 044000002\n"); // jmp 2, forever
   EXPECT_EQ(r.rc, 1);
   EXPECT_NE(r.err.find("stopped after 1000 steps without halting"), std::string::npos) << r.err;
 }
@@ -72,7 +72,7 @@ TEST(Cli, BadInputExitsWith2AndSaysWhere) {
   EXPECT_EQ(model.rc, 2);
   EXPECT_NE(model.err.find("unknown model 'nosuchmodel' (bundled: pg"), std::string::npos) << model.err;
 
-  auto asm_err = run_popek("asm pg -", "");  // an empty image is fine
+  auto asm_err = run_popek("asm pg -", ""); // an empty image is fine
   EXPECT_EQ(asm_err.rc, 0) << asm_err.err;
 
   auto usage = run_popek("run pg");

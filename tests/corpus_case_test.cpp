@@ -129,8 +129,7 @@ TEST(CaseFormat, CorruptCasesSayWhereAndWhat) {
 
 TEST(CaseFormat, CorruptExpectationsSayWhatIsMissing) {
   const std::string head = "model pg\nprogram\n  halt\n";
-  EXPECT_EQ(error(head + "expect equal\n"),
-            "bad.case:4:8: expected 'equivalent' or 'divergent at INSN in COMPONENTS'");
+  EXPECT_EQ(error(head + "expect equal\n"), "bad.case:4:8: expected 'equivalent' or 'divergent at INSN in COMPONENTS'");
   EXPECT_EQ(error(head + "expect equivalent please\n"), "bad.case:4:8: 'expect equivalent' takes nothing more");
   EXPECT_EQ(error(head + "expect divergent rtu\n"),
             "bad.case:4:8: 'expect divergent' continues with 'at INSTRUCTION in COMPONENT, ...'");
@@ -148,7 +147,8 @@ TEST(CaseFormat, NumbersAreDecimalHexOrBinaryAndNeverOctal) {
   EXPECT_EQ(c.allocation->first, 256u);
   EXPECT_EQ(c.allocation->second, 512u);
   EXPECT_EQ(c.max_steps, 10u);
-  EXPECT_EQ(error("model pg\nmax-steps 0x\nprogram\n  halt\nexpect equivalent\n"), "bad.case:2:11: '0x' is not a number");
+  EXPECT_EQ(error("model pg\nmax-steps 0x\nprogram\n  halt\nexpect equivalent\n"),
+            "bad.case:2:11: '0x' is not a number");
   EXPECT_EQ(error("model pg\nmax-steps 0b12\nprogram\n  halt\nexpect equivalent\n"),
             "bad.case:2:11: '0b12' is not a number");
 }

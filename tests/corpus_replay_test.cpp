@@ -96,7 +96,7 @@ TEST_F(CorpusReplay, StateValuesTakeBinaryAndHexAndModeNames) {
   Replay r = replay("model pg\nstate\n  E[300] = 0b101\n  E[301] = 0x5\n  E[302] = 010\nprogram\n  .org 2\n"
                     "  bne 300, 301, 9\n  li 303, 10\n  bne 302, 303, 9\n  halt\n  .org 9\n  loop: jmp loop\n"
                     "max-steps 20\nexpect equivalent\n");
-  EXPECT_EQ(r.status, Replay::Passed) << r.message;  // 0b101 == 0x5, and 010 is ten
+  EXPECT_EQ(r.status, Replay::Passed) << r.message; // 0b101 == 0x5, and 010 is ten
 }
 
 TEST_F(CorpusReplay, AnEquivalentRunMustHalt) {
@@ -203,7 +203,7 @@ expect divergent at getm in E[10]
   EXPECT_EQ(out.state[0].name, "E[300]");
   EXPECT_EQ(out.state[0].value, "1");
   EXPECT_EQ(st.state_before, 2u);
-  EXPECT_EQ(st.lines_after, 4u) << out.program;  // halt goes: without the branch, chaos never reaches getm
+  EXPECT_EQ(st.lines_after, 4u) << out.program; // halt goes: without the branch, chaos never reaches getm
   EXPECT_EQ(out.max_steps, 2u);
 }
 
@@ -211,12 +211,12 @@ TEST_F(CorpusReplay, TheMinimizerRefusesACaseWithoutADivergenceAndRespectsItsBud
   corpus::Case out;
   corpus::MinimizeStats st;
   std::string err;
-  EXPECT_FALSE(corpus::minimize(parse("model pg\nprogram\n  .org 2\n  halt\nexpect equivalent\n"), models_, out, st,
-                                err));
+  EXPECT_FALSE(
+      corpus::minimize(parse("model pg\nprogram\n  .org 2\n  halt\nexpect equivalent\n"), models_, out, st, err));
   EXPECT_NE(err.find("shows no divergence"), std::string::npos) << err;
   err.clear();
   ASSERT_TRUE(corpus::minimize(parse(kJrst + "expect divergent at rtu in mode\n"), models_, out, st, err, 3)) << err;
-  EXPECT_LE(st.runs, 5u);  // the budget, the first run and the final one
+  EXPECT_LE(st.runs, 5u); // the budget, the first run and the final one
   EXPECT_FALSE(corpus::minimize(parse("model nosuch\nprogram\n  halt\nexpect equivalent\n"), models_, out, st, err));
   EXPECT_NE(err.find("no bundled model 'nosuch'"), std::string::npos) << err;
 }

@@ -38,11 +38,11 @@ TEST(DecoderEncoding, ScrambledImmediateExtractsAndInserts) {
   EXPECT_EQ(e.extract(0, 0x00208463), 8u);
   EXPECT_EQ(e.extract(1, 0x00208463), 2u);
   EXPECT_EQ(e.extract(2, 0x00208463), 1u);
-  EXPECT_EQ(e.extract(0, 0xfe000ee3), 0x1ffcu);  // -4 in 13 bits
-  EXPECT_EQ(e.extract(0, 0x80000000), 0x1000u);  // only imm[12]
-  EXPECT_EQ(e.extract(0, 0x00000080), 0x0800u);  // only imm[11]
-  EXPECT_EQ(e.extract(0, 0x00000100), 0x0002u);  // only imm[1]
-  EXPECT_EQ(e.extract(0, 0x02000000), 0x0020u);  // only imm[5]
+  EXPECT_EQ(e.extract(0, 0xfe000ee3), 0x1ffcu); // -4 in 13 bits
+  EXPECT_EQ(e.extract(0, 0x80000000), 0x1000u); // only imm[12]
+  EXPECT_EQ(e.extract(0, 0x00000080), 0x0800u); // only imm[11]
+  EXPECT_EQ(e.extract(0, 0x00000100), 0x0002u); // only imm[1]
+  EXPECT_EQ(e.extract(0, 0x02000000), 0x0020u); // only imm[5]
 
   Bits raw = e.match;
   raw = e.insert(0, 8, raw);
@@ -55,8 +55,8 @@ TEST(DecoderEncoding, ScrambledImmediateExtractsAndInserts) {
   EXPECT_TRUE(e.insert(0, 0x1ffe, Bits{0}) == Bits{0xfe000f80});
   EXPECT_TRUE(e.insert(1, 0, Bits{0xffffffff}) == Bits{0xfe0fffff});
   // Bits of the value above the field or not stored by any slice are dropped.
-  EXPECT_TRUE(e.insert(0, 0x1fff, e.match) == e.insert(0, 0x1ffe, e.match));  // imm[0] is not stored
-  EXPECT_TRUE(e.insert(0, 0x3008, e.match) == e.insert(0, 0x1008, e.match));  // bit 13 is above the field
+  EXPECT_TRUE(e.insert(0, 0x1fff, e.match) == e.insert(0, 0x1ffe, e.match)); // imm[0] is not stored
+  EXPECT_TRUE(e.insert(0, 0x3008, e.match) == e.insert(0, 0x1008, e.match)); // bit 13 is above the field
   EXPECT_TRUE(e.insert(1, 0xff, e.match) == e.insert(1, 0x1f, e.match));
 }
 
@@ -213,8 +213,7 @@ TEST(DecoderLookup, EveryPgInstructionDecodesToItselfAndNoOther) {
       auto r = d.lookup(raw, 1);
       ASSERT_EQ(r.kind, Decoder::Result::Match);
       ASSERT_EQ(r.insn, static_cast<int>(i));
-      for (size_t j = 0; j < m->insns.size(); ++j)
-        EXPECT_EQ(m->insns[j].enc.matches(raw), j == i) << m->insns[j].name;
+      for (size_t j = 0; j < m->insns.size(); ++j) EXPECT_EQ(m->insns[j].enc.matches(raw), j == i) << m->insns[j].name;
       for (unsigned f = 0; f < e.fields.size(); ++f) EXPECT_EQ(e.extract(f, raw), v[f]);
     }
   }
@@ -259,7 +258,7 @@ TEST(DecoderLookup, PgWordsWithWrongFixedBitsDecodeToNone) {
     }
     EXPECT_TRUE((e.mask & op_mask) == op_mask);
   }
-  EXPECT_GT(flipped, 100);  // mov, ld, st, jmp, jal, jr, svc, lpsw, setr, halt have fixed operand bits
+  EXPECT_GT(flipped, 100); // mov, ld, st, jmp, jal, jr, svc, lpsw, setr, halt have fixed operand bits
 }
 
 // ---------------------------------------------------------------------------
@@ -279,9 +278,7 @@ fetch (i : 8) -> 8 { return M[pc + i] }
 
 std::string with_insns(const std::string& insns) { return std::string(kOverlapBase) + insns; }
 
-TEST(DecoderOverlap, BaseModelLoads) {
-  EXPECT_EQ(test::load_error(with_insns("insn a 0x05 \"a\" { pc = pc }\n")), "");
-}
+TEST(DecoderOverlap, BaseModelLoads) { EXPECT_EQ(test::load_error(with_insns("insn a 0x05 \"a\" { pc = pc }\n")), ""); }
 
 TEST(DecoderOverlap, SameLengthEncodingsThatOverlap) {
   EXPECT_EQ(test::load_error(with_insns("insn a 0001 x:4 \"a {x}\" { pc = zext(x, 8) }\n"

@@ -93,9 +93,12 @@ TEST_F(DiffCli, ReplayReportsEachFailureAndCountsBadCasesAsFailures) {
   put("cases/ignored.txt", "not a case");
   auto r = run_popek("replay '" + dir_ + "/cases'");
   EXPECT_NE(r.rc, 0);
-  EXPECT_EQ(r.out, "FAIL  " + dir_ + "/cases/sub/b_wrong.case: expected equivalent, but the guest did not halt in "
-                   "20 steps\nBAD   " + dir_ + "/cases/sub/c_bad.case:2:5: the vmm strategy is 'trap-emulate' or "
-                   "'hybrid', not 'sideways'\n1 passed, 2 failed\n");
+  EXPECT_EQ(r.out, "FAIL  " + dir_ +
+                       "/cases/sub/b_wrong.case: expected equivalent, but the guest did not halt in "
+                       "20 steps\nBAD   " +
+                       dir_ +
+                       "/cases/sub/c_bad.case:2:5: the vmm strategy is 'trap-emulate' or "
+                       "'hybrid', not 'sideways'\n1 passed, 2 failed\n");
   auto v = run_popek("replay -v '" + dir_ + "/cases/a_good.case'");
   EXPECT_EQ(v.rc, 0);
   EXPECT_NE(v.out.find("ok    " + dir_ + "/cases/a_good.case: equivalent (2 steps"), std::string::npos) << v.out;
@@ -134,8 +137,12 @@ expect divergent at getm in E[10]
   std::string err;
   auto text = read_file(out, err);
   ASSERT_TRUE(text) << err;
-  EXPECT_EQ(text->rfind("# (minimized by popek minimize from " + in + ")\nmodel pg_getmode\nvmm trap-emulate\n"
-                        "max-steps 1\nprogram\n", 0), 0u) << *text;
+  EXPECT_EQ(text->rfind("# (minimized by popek minimize from " + in +
+                            ")\nmodel pg_getmode\nvmm trap-emulate\n"
+                            "max-steps 1\nprogram\n",
+                        0),
+            0u)
+      << *text;
   EXPECT_NE(text->find("getm  10\nexpect divergent at getm in E[10]\n"), std::string::npos) << *text;
   EXPECT_EQ(text->find("halt"), std::string::npos) << *text;
   EXPECT_EQ(text->find("li    100"), std::string::npos) << *text;

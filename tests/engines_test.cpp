@@ -74,7 +74,7 @@ TEST_P(Engines, NativeCodeAndInterpreterAgreeOnEveryInstruction) {
       model::Bits raw = enc.match;
       for (unsigned f = 0; f < enc.fields.size(); ++f) {
         uint64_t v = rng() & model::width_mask(enc.fields[f].width);
-        if (round % 3 == 0) v &= 0xf;  // small values reach in-bounds addresses more often
+        if (round % 3 == 0) v &= 0xf; // small values reach in-bounds addresses more often
         raw = enc.insert(f, v, raw);
       }
       Outcome oa = native.execute_insn(static_cast<int>(i), raw);

@@ -25,7 +25,7 @@ TEST(Lockstep, TheExampleKernelIsEquivalentUnderBothStrategies) {
   EXPECT_EQ(te.r.counts.direct + te.r.counts.interpreted + te.r.counts.reflected, te.r.steps);
   EXPECT_GT(te.r.efficiency(), hy.r.efficiency());
   EXPECT_GT(hy.r.efficiency(), 0.0);
-  EXPECT_EQ(te.r.counts.reflected, hy.r.counts.reflected);  // the user's traps, whoever runs the kernel
+  EXPECT_EQ(te.r.counts.reflected, hy.r.counts.reflected); // the user's traps, whoever runs the kernel
   // At the end the whole guest storage agrees, not only the words the steps wrote.
   for (uint64_t a = 0; a < 512; ++a)
     ASSERT_EQ(te.ls->native().mem(0, a), te.ls->vmm().virtual_state().mem(0, a)) << "E[" << a << "]";
@@ -53,8 +53,8 @@ TEST(Lockstep, ReturnToUserDivergesInModeUnderTrapAndEmulateOnly) {
   EXPECT_EQ(d.kind, diff::Divergence::Equivalence);
   EXPECT_EQ(diff::insn_name(*m, d.native), "rtu");
   EXPECT_EQ(names(*m, d), Names{"mode"});
-  EXPECT_EQ(d.components[0].native, 1u);  // native: user
-  EXPECT_EQ(d.components[0].vmm, 0u);     // the VMM still believes supervisor
+  EXPECT_EQ(d.components[0].native, 1u); // native: user
+  EXPECT_EQ(d.components[0].vmm, 0u);    // the VMM still believes supervisor
   EXPECT_EQ(d.vmm.how, vmm::VmmStep::Direct);
   EXPECT_EQ(d.step, 2u);
   EXPECT_EQ(d.pc, 3u);
@@ -105,8 +105,8 @@ TEST(Lockstep, AnUnprivilegedWriteOfTheRelocationBreaksResourceControl) {
   EXPECT_EQ(d.kind, diff::Divergence::ResourceControl);
   EXPECT_EQ(diff::insn_name(*m, d.native), "setb");
   EXPECT_EQ(names(*m, d), Names{"R"});
-  EXPECT_EQ(d.components[0].native, (256u << 10) | 511u);  // as the allocator installed it
-  EXPECT_EQ(d.components[0].vmm, (256u << 10) | 7u);       // as direct execution left it
+  EXPECT_EQ(d.components[0].native, (256u << 10) | 511u); // as the allocator installed it
+  EXPECT_EQ(d.components[0].vmm, (256u << 10) | 7u);      // as direct execution left it
   // The hybrid VMM interprets supervisor code, so the write lands in the virtual state.
   EXPECT_FALSE(diff_run(m, ".org 2\nli 100, 7\nsetb 100\nhalt\n", Strategy::Hybrid).r.divergence);
 }
@@ -121,7 +121,7 @@ TEST(Lockstep, AnUnrelocatedStoreOutsideTheAllocationBreaksIsolation) {
   EXPECT_EQ(diff::insn_name(*m, d.native), "sta");
   ASSERT_EQ(d.components.size(), 1u);
   EXPECT_EQ(d.components[0].kind, diff::Component::Memory);
-  EXPECT_EQ(d.components[0].addr, 5u);  // a real address, in the VMM's region
+  EXPECT_EQ(d.components[0].addr, 5u); // a real address, in the VMM's region
   EXPECT_EQ(d.components[0].native, vmm::Vmm::kVmmFill & ((uint64_t{1} << 36) - 1));
   EXPECT_EQ(d.components[0].vmm, 7u);
   // A store that stays inside the window is only an equivalence question.

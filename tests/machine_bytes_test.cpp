@@ -23,7 +23,8 @@ std::string bytes_model(const char* endian) {
   return std::string(R"(
 machine bytes "machine test: byte memory"
 word 32
-memory M[256] : 8 )") + endian + R"(
+memory M[256] : 8 )") +
+         endian + R"(
 modes k = 0
 register pc : 8 pc reset 0
 register A[4] : 32
@@ -46,7 +47,7 @@ insn halt 0xff 000000000000000000000000         "halt"        { halt }
 
 uint64_t B(uint64_t op, uint64_t d, uint64_t s) { return (op << 24) | (d << 22) | (s << 20); }
 
-class MachineBytes : public ::testing::TestWithParam<bool> {  // true: little endian
+class MachineBytes : public ::testing::TestWithParam<bool> { // true: little endian
 protected:
   void SetUp() override {
     little_ = GetParam();
@@ -85,9 +86,9 @@ TEST_P(MachineBytes, FetchReadsFourBytesAndAdvancesByFour) {
   bytes(0x10, {0x11, 0x22, 0x33, 0x44});
   mc_->set_reg(A_, 0x10, 1);
   mc_->set_reg(A_, 0x10, 2);
-  code(0x40, B(0x01, 0, 1));  // lw A0, A1
-  code(0x44, B(0x05, 3, 2));  // lb A3, A2
-  code(0x48, B(0x03, 2, 1));  // lh A2, A1
+  code(0x40, B(0x01, 0, 1)); // lw A0, A1
+  code(0x44, B(0x05, 3, 2)); // lb A3, A2
+  code(0x48, B(0x03, 2, 1)); // lh A2, A1
   code(0x4c, B(0xff, 0, 0));
   mc_->set_reg(model_->pc_reg, 0x40);
   Outcome o = mc_->step();
@@ -110,9 +111,9 @@ TEST_P(MachineBytes, MultiByteStoresUseTheMemorysByteOrder) {
   bytes(0x1f, {0xee, 0, 0, 0, 0, 0xee});
   mc_->set_reg(A_, 0x20, 1);
   mc_->set_reg(A_, 0xaabbccdd, 2);
-  exec_at(0x40, B(0x02, 1, 2));  // sw A1, A2
-  std::vector<uint64_t> want = little_ ? std::vector<uint64_t>{0xdd, 0xcc, 0xbb, 0xaa}
-                                       : std::vector<uint64_t>{0xaa, 0xbb, 0xcc, 0xdd};
+  exec_at(0x40, B(0x02, 1, 2)); // sw A1, A2
+  std::vector<uint64_t> want =
+      little_ ? std::vector<uint64_t>{0xdd, 0xcc, 0xbb, 0xaa} : std::vector<uint64_t>{0xaa, 0xbb, 0xcc, 0xdd};
   for (unsigned i = 0; i < 4; ++i) EXPECT_EQ(mem(0x20 + i), want[i]) << i;
   EXPECT_EQ(mem(0x1f), 0xeeu);
   EXPECT_EQ(mem(0x24), 0xeeu);
@@ -127,7 +128,7 @@ TEST_P(MachineBytes, MultiByteStoresUseTheMemorysByteOrder) {
 
   mc_->set_reg(A_, 0x30, 1);
   mc_->set_reg(A_, 0x12345678, 2);
-  exec_at(0x44, B(0x04, 1, 2));  // sh A1, A2: the low half only
+  exec_at(0x44, B(0x04, 1, 2)); // sh A1, A2: the low half only
   EXPECT_EQ(mem(0x30), little_ ? 0x78u : 0x56u);
   EXPECT_EQ(mem(0x31), little_ ? 0x56u : 0x78u);
   EXPECT_EQ(mem(0x32), 0u);
@@ -138,16 +139,16 @@ TEST_P(MachineBytes, MultiByteStoresUseTheMemorysByteOrder) {
 }
 
 TEST_P(MachineBytes, MultiByteAccessesWrapAroundTheEndOfMemory) {
-  bytes(0xfe, {0x01, 0x02, 0x03, 0x04});  // 0xfe, 0xff, 0x00, 0x01
+  bytes(0xfe, {0x01, 0x02, 0x03, 0x04}); // 0xfe, 0xff, 0x00, 0x01
   mc_->set_reg(A_, 0xfe, 1);
-  exec_at(0x40, B(0x01, 0, 1));  // lw A0, A1
+  exec_at(0x40, B(0x01, 0, 1)); // lw A0, A1
   EXPECT_EQ(mc_->reg(A_, 0), little_ ? 0x04030201u : 0x01020304u);
 
   mc_->set_reg(A_, 0xff, 1);
   mc_->set_reg(A_, 0xa1b2c3d4, 2);
-  exec_at(0x44, B(0x02, 1, 2));  // sw A1, A2 at 0xff, 0x00, 0x01, 0x02
-  std::vector<uint64_t> want = little_ ? std::vector<uint64_t>{0xd4, 0xc3, 0xb2, 0xa1}
-                                       : std::vector<uint64_t>{0xa1, 0xb2, 0xc3, 0xd4};
+  exec_at(0x44, B(0x02, 1, 2)); // sw A1, A2 at 0xff, 0x00, 0x01, 0x02
+  std::vector<uint64_t> want =
+      little_ ? std::vector<uint64_t>{0xd4, 0xc3, 0xb2, 0xa1} : std::vector<uint64_t>{0xa1, 0xb2, 0xc3, 0xd4};
   EXPECT_EQ(mem(0xff), want[0]);
   EXPECT_EQ(mem(0x00), want[1]);
   EXPECT_EQ(mem(0x01), want[2]);
@@ -159,7 +160,7 @@ TEST_P(MachineBytes, MultiByteAccessesWrapAroundTheEndOfMemory) {
 TEST_P(MachineBytes, AnInstructionMayWrapAroundTheEndOfMemory) {
   mc_->set_reg(A_, 0x10, 1);
   bytes(0x10, {0x5a});
-  code(0xfe, B(0x05, 0, 1));  // lb A0, A1 at 0xfe..0x01
+  code(0xfe, B(0x05, 0, 1)); // lb A0, A1 at 0xfe..0x01
   mc_->set_reg(model_->pc_reg, 0xfe);
   Outcome o = mc_->step();
   ASSERT_EQ(o.kind, Outcome::Completed);

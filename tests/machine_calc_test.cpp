@@ -15,15 +15,15 @@ namespace {
 
 using machine::Machine;
 using machine::Outcome;
-using namespace test;  // the calc model, its encoding and the MachineCalc fixture
+using namespace test; // the calc model, its encoding and the MachineCalc fixture
 
 // ---- a machine with register files, fields and every operation: the operations ----
 
 TEST_F(MachineCalc, RegisterFileEntriesAreSelectedByTheOperandFields) {
   for (unsigned i = 0; i < 8; ++i) set_x(i, 0x100 * (i + 1));
-  run1(C(kAdd, 6, 2, 5));  // X6 = X2 + X5
+  run1(C(kAdd, 6, 2, 5)); // X6 = X2 + X5
   for (unsigned i = 0; i < 8; ++i) EXPECT_EQ(x(i), i == 6 ? 0x300u + 0x600u : 0x100u * (i + 1)) << i;
-  run1(C(kSub, 0, 7, 1));  // X0 = X7 - X1
+  run1(C(kSub, 0, 7, 1)); // X0 = X7 - X1
   EXPECT_EQ(x(0), 0x800u - 0x200u);
   EXPECT_EQ(x(6), 0x900u);
 }
@@ -48,7 +48,7 @@ TEST_F(MachineCalc, InstructionsWithManyOperandFields) {
 
 TEST_F(MachineCalc, RegisterFileIndexedByARegisterValue) {
   for (unsigned i = 0; i < 8; ++i) set_x(i, 0x1000 + i);
-  set_x(1, 0xfff5);  // low three bits: 5
+  set_x(1, 0xfff5); // low three bits: 5
   run1(C(kInd, 2, 1, 0));
   EXPECT_EQ(x(2), 0x1005u);
 }
@@ -59,7 +59,7 @@ TEST_F(MachineCalc, ArithmeticWrapsAtTheRegisterWidth) {
   EXPECT_EQ(bin(kSub, 0, 1), 0xffffu);
   EXPECT_EQ(bin(kSub, 5, 7), 0xfffeu);
   EXPECT_EQ(bin(kMul, 0x1234, 0x100), 0x3400u);
-  EXPECT_EQ(bin(kMul, 0xffff, 0xffff), 1u);  // (-1) * (-1)
+  EXPECT_EQ(bin(kMul, 0xffff, 0xffff), 1u); // (-1) * (-1)
   EXPECT_EQ(bin(kMul, 300, 300), 90000u & 0xffff);
   set_x(1, 1);
   run1(C(kNeg, 3, 1));
@@ -80,12 +80,12 @@ TEST_F(MachineCalc, SixtyFourBitAdditionWraps) {
 TEST_F(MachineCalc, UnsignedDivisionAndRemainderFollowSmtLib) {
   EXPECT_EQ(bin(kUdiv, 100, 7), 14u);
   EXPECT_EQ(bin(kUrem, 100, 7), 2u);
-  EXPECT_EQ(bin(kUdiv, 0xfffe, 0xffff), 0u);  // unsigned: no sign
+  EXPECT_EQ(bin(kUdiv, 0xfffe, 0xffff), 0u); // unsigned: no sign
   EXPECT_EQ(bin(kUrem, 0xfffe, 0xffff), 0xfffeu);
   EXPECT_EQ(bin(kUdiv, 0x8000, 2), 0x4000u);
-  EXPECT_EQ(bin(kUdiv, 1234, 0), 0xffffu);  // x / 0 = all ones
+  EXPECT_EQ(bin(kUdiv, 1234, 0), 0xffffu); // x / 0 = all ones
   EXPECT_EQ(bin(kUdiv, 0, 0), 0xffffu);
-  EXPECT_EQ(bin(kUrem, 1234, 0), 1234u);    // x % 0 = x
+  EXPECT_EQ(bin(kUrem, 1234, 0), 1234u); // x % 0 = x
   EXPECT_EQ(bin(kUrem, 0, 0), 0u);
 }
 
@@ -115,10 +115,10 @@ TEST_F(MachineCalc, SignedDivisionAndRemainderFollowSmtLib) {
 TEST_F(MachineCalc, SixtyFourBitDivisionFollowsSmtLib) {
   const uint64_t ones = ~uint64_t{0}, min = uint64_t{1} << 63;
   EXPECT_EQ(wbin(kWudiv, ones, 2), ones >> 1);
-  EXPECT_EQ(wbin(kWurem, ones, 10), 5u);  // 18446744073709551615 = 10 * ... + 5
+  EXPECT_EQ(wbin(kWurem, ones, 10), 5u); // 18446744073709551615 = 10 * ... + 5
   EXPECT_EQ(wbin(kWudiv, 12345, 0), ones);
   EXPECT_EQ(wbin(kWurem, 12345, 0), 12345u);
-  EXPECT_EQ(wbin(kWsdiv, min, ones), min);  // INT64_MIN / -1
+  EXPECT_EQ(wbin(kWsdiv, min, ones), min); // INT64_MIN / -1
   EXPECT_EQ(wbin(kWsrem, min, ones), 0u);
   EXPECT_EQ(wbin(kWsdiv, static_cast<uint64_t>(-7), 2), static_cast<uint64_t>(-3));
   EXPECT_EQ(wbin(kWsrem, static_cast<uint64_t>(-7), 2), static_cast<uint64_t>(-1));
@@ -136,10 +136,10 @@ TEST_F(MachineCalc, ShiftsByTheWidthOrMoreFollowSmtLib) {
   EXPECT_EQ(bin(kShl, 0xffff, 0xffff), 0u);
   EXPECT_EQ(bin(kShl, 0x1234, 0), 0x1234u);
   EXPECT_EQ(bin(kShr, 0x8000, 15), 1u);
-  EXPECT_EQ(bin(kShr, 0xffff, 4), 0x0fffu);  // logical: zero fill
+  EXPECT_EQ(bin(kShr, 0xffff, 4), 0x0fffu); // logical: zero fill
   EXPECT_EQ(bin(kShr, 0xffff, 16), 0u);
   EXPECT_EQ(bin(kShr, 0xffff, 0x8000), 0u);
-  EXPECT_EQ(bin(kSar, 0x8000, 4), 0xf800u);  // arithmetic: sign fill
+  EXPECT_EQ(bin(kSar, 0x8000, 4), 0xf800u); // arithmetic: sign fill
   EXPECT_EQ(bin(kSar, 0x8000, 15), 0xffffu);
   EXPECT_EQ(bin(kSar, 0x8000, 16), 0xffffu);
   EXPECT_EQ(bin(kSar, 0x8000, 0xffff), 0xffffu);
@@ -191,14 +191,14 @@ TEST_F(MachineCalc, ComparisonsSignedAndUnsigned) {
   EXPECT_EQ(bin(kCmp, 1, 2), bits(1, 1, 0, 0, 1, 1, 0, 0, 0, 1));
   EXPECT_EQ(bin(kCmp, 2, 1), bits(0, 0, 1, 1, 0, 0, 1, 1, 0, 1));
   EXPECT_EQ(bin(kCmp, 5, 5), bits(0, 1, 0, 1, 0, 1, 0, 1, 1, 0));
-  EXPECT_EQ(bin(kCmp, 0xffff, 1), bits(0, 0, 1, 1, 1, 1, 0, 0, 0, 1));       // -1 vs 1
-  EXPECT_EQ(bin(kCmp, 0x7fff, 0x8000), bits(1, 1, 0, 0, 0, 0, 1, 1, 0, 1));  // max vs min
+  EXPECT_EQ(bin(kCmp, 0xffff, 1), bits(0, 0, 1, 1, 1, 1, 0, 0, 0, 1));      // -1 vs 1
+  EXPECT_EQ(bin(kCmp, 0x7fff, 0x8000), bits(1, 1, 0, 0, 0, 0, 1, 1, 0, 1)); // max vs min
 }
 
 TEST_F(MachineCalc, IfThenElseExpressions) {
   EXPECT_EQ(bin(kSmin, 3, 9), 3u);
   EXPECT_EQ(bin(kSmin, 9, 3), 3u);
-  EXPECT_EQ(bin(kSmin, 0xfff0, 3), 0xfff0u);  // -16 < 3
+  EXPECT_EQ(bin(kSmin, 0xfff0, 3), 0xfff0u); // -16 < 3
   EXPECT_EQ(bin(kSmin, 3, 0xfff0), 0xfff0u);
   for (auto [in, out] : {std::pair<uint64_t, uint64_t>{0, 0x1111}, {1, 0x2222}, {2, 0x3333}, {0xffff, 0x3333}}) {
     set_x(1, in);

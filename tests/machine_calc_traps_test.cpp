@@ -16,12 +16,12 @@ namespace {
 
 using machine::Machine;
 using machine::Outcome;
-using namespace test;  // the calc model, its encoding and the MachineCalc fixture
+using namespace test; // the calc model, its encoding and the MachineCalc fixture
 
 // ---- a machine with register files, fields and every operation: fields and traps ----
 
 TEST_F(MachineCalc, RegisterFieldsAreWrittenAloneAndReadBack) {
-  EXPECT_EQ(mc().reg(reg("F")), 0xabcdu);  // reset value
+  EXPECT_EQ(mc().reg(reg("F")), 0xabcdu); // reset value
   set_x(1, 0x5512);
   run1(C(kSetlo, 0, 1));
   EXPECT_EQ(mc().reg(reg("F")), 0xab12u);
@@ -47,9 +47,9 @@ TEST_F(MachineCalc, RegisterFieldsAreWrittenAloneAndReadBack) {
 TEST_F(MachineCalc, FieldsOfRegisterFileEntries) {
   for (unsigned i = 0; i < 4; ++i) mc().set_reg(reg("S"), 0x0ff0, i);
   set_x(1, 0xfffa);
-  run1(C(kStop, 2, 1));  // S[2].top = 0xa
+  run1(C(kStop, 2, 1)); // S[2].top = 0xa
   set_x(1, 0x0005);
-  run1(C(kSbot, 2, 1));  // S[2].bot = 5
+  run1(C(kSbot, 2, 1)); // S[2].bot = 5
   EXPECT_EQ(mc().reg(reg("S"), 2), 0xaff5u);
   for (unsigned i : {0u, 1u, 3u}) EXPECT_EQ(mc().reg(reg("S"), i), 0x0ff0u) << i;
   run1(C(kGtop, 3, 2));
@@ -77,7 +77,7 @@ TEST_F(MachineCalc, RequireWithAnArgumentReachesTheTrapEntry) {
   set_x(2, 0x4321);
   mc().set_reg(m().pc_reg, 0x10);
   mc().set_mem(0, 0x10, C(kChk, 0, 1, 2));
-  EXPECT_EQ(mc().step().kind, Outcome::Completed);  // equal: passes
+  EXPECT_EQ(mc().step().kind, Outcome::Completed); // equal: passes
   EXPECT_EQ(mc().pc(), 0x11u);
 
   set_x(2, 0x4322);
@@ -89,7 +89,7 @@ TEST_F(MachineCalc, RequireWithAnArgumentReachesTheTrapEntry) {
   EXPECT_FALSE(o.memory);
   EXPECT_EQ(o.insn, m().find_insn("chk"));
   mc().enter_trap(o);
-  EXPECT_EQ(mc().reg(reg("TC")), 5u);  // the cause's code, not its index
+  EXPECT_EQ(mc().reg(reg("TC")), 5u); // the cause's code, not its index
   EXPECT_EQ(mc().reg(reg("TA")), 0x4321u);
   EXPECT_EQ(mc().reg(reg("TP")), 0x11u);
   EXPECT_EQ(mc().pc(), 0xf0u);
@@ -136,7 +136,7 @@ TEST_F(MachineCalc, HaltStopsTheMachine) {
   EXPECT_EQ(r.steps, 2u);
   EXPECT_EQ(r.last.kind, Outcome::Halted);
   EXPECT_EQ(r.last.insn, m().find_insn("halt"));
-  EXPECT_EQ(x(1), 6u);  // the add after halt did not run
+  EXPECT_EQ(x(1), 6u); // the add after halt did not run
 }
 
 TEST_F(MachineCalc, UndefinedOpcodeRaisesTheUndefinedTrap) {
@@ -159,23 +159,23 @@ TEST_F(MachineCalc, UndefinedOpcodeRaisesTheUndefinedTrap) {
 // An instruction that writes a register, a register field's register, memory and
 // the pc, then traps: everything is rolled back, including what the fields read.
 TEST_F(MachineCalc, RollbackRestoresEverythingTheTrappingInstructionWrote) {
-  set_x(1, 0x1234);   // s: the new F, and the address 0x34
-  set_x(2, 0x0999);   // d
-  set_x(3, 1);        // t != 0: trap
+  set_x(1, 0x1234); // s: the new F, and the address 0x34
+  set_x(2, 0x0999); // d
+  set_x(3, 1);      // t != 0: trap
   mc().set_mem(0, 0x34, 0x77);
   mc().set_mem(0, 0x10, C(kBoom, 2, 1, 3));
   mc().set_reg(m().pc_reg, 0x10);
   Outcome o = mc().execute();
   ASSERT_EQ(o.kind, Outcome::Trapped);
   EXPECT_EQ(m().traps[o.cause].name, "oops");
-  EXPECT_EQ(o.arg, 0x34u);  // computed from F as the instruction had set it
+  EXPECT_EQ(o.arg, 0x34u); // computed from F as the instruction had set it
   EXPECT_EQ(mc().reg(reg("F")), 0xabcdu);
   EXPECT_EQ(x(2), 0x999u);
   EXPECT_EQ(mc().mem(0, 0x34), 0x77u);
   EXPECT_EQ(mc().pc(), 0x10u);
   EXPECT_TRUE(mc().changes().empty());
   mc().enter_trap(o);
-  EXPECT_EQ(mc().reg(reg("TP")), 0x10u);  // the trap entry sees the restored pc
+  EXPECT_EQ(mc().reg(reg("TP")), 0x10u); // the trap entry sees the restored pc
   EXPECT_EQ(mc().reg(reg("TA")), 0x34u);
   // Fields read through the restored register, not the rolled-back value.
   mc().set_mem(0, 0x20, C(kGethi, 4));
@@ -202,7 +202,7 @@ TEST_F(MachineCalc, ChangesListRegisterFileEntriesMemoryAndRepeats) {
   set_x(5, 0x40);
   set_x(6, 0x1234);
   mc().set_mem(0, 0x40, 0xdead);
-  run1(C(kSt, 0, 6, 5), 0x10);  // M[X5] = X6
+  run1(C(kSt, 0, 6, 5), 0x10); // M[X5] = X6
   {
     auto ch = mc().changes();
     ASSERT_EQ(ch.size(), 2u);
@@ -232,7 +232,7 @@ TEST_F(MachineCalc, ChangesListRegisterFileEntriesMemoryAndRepeats) {
     ASSERT_EQ(ch.size(), 2u);
     EXPECT_FALSE(ch[0].memory);
     EXPECT_EQ(mc().reg_of_cell(ch[0].loc), (std::pair<unsigned, unsigned>{reg("F"), 0}));
-    EXPECT_EQ(ch[0].before, 0xabcdu);  // the whole register as it was
+    EXPECT_EQ(ch[0].before, 0xabcdu); // the whole register as it was
   }
 }
 

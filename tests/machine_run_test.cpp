@@ -39,13 +39,13 @@ TEST_P(MachineRun, StopsAtTheStepBudgetOnAnInfiniteLoop) {
   auto m = test::load("models/pg.isa");
   ASSERT_TRUE(m);
   Machine mc(m, GetParam());
-  mc.set_mem(0, 2, Pg(kPgAddi, 100, 100, 1));  // count the turns
+  mc.set_mem(0, 2, Pg(kPgAddi, 100, 100, 1)); // count the turns
   mc.set_mem(0, 3, Pg(kPgJmp, 0, 0, 2));
   auto r = mc.run(1001);
   EXPECT_FALSE(r.halted);
   EXPECT_EQ(r.steps, 1001u);
   EXPECT_EQ(r.last.kind, Outcome::Completed);
-  EXPECT_EQ(mc.mem(0, 100), 501u);  // steps 1, 3, ..., 1001 are the addi
+  EXPECT_EQ(mc.mem(0, 100), 501u); // steps 1, 3, ..., 1001 are the addi
   EXPECT_EQ(mc.pc(), 3u);
   // The machine carries on where it stopped.
   r = mc.run(1);
@@ -73,7 +73,7 @@ TEST_P(MachineRun, CountsStepsUpToAndIncludingHalt) {
   mc.set_mem(0, 2, Pg(kPgAddi, 100, 100, 3));
   mc.set_mem(0, 3, Pg(kPgAddi, 100, 100, 4));
   mc.set_mem(0, 4, Pg(kPgHalt));
-  mc.set_mem(0, 5, Pg(kPgAddi, 100, 100, 5));  // not reached
+  mc.set_mem(0, 5, Pg(kPgAddi, 100, 100, 5)); // not reached
   auto r = mc.run(50);
   EXPECT_TRUE(r.halted);
   EXPECT_EQ(r.steps, 3u);
@@ -86,7 +86,7 @@ TEST_P(MachineRun, AppliesTheTrapEntryForTrapsOnTheWay) {
   auto m = test::load("models/pg.isa");
   ASSERT_TRUE(m);
   Machine mc(m, GetParam());
-  mc.set_mem(0, 1, uint64_t{700} << 20 | 1023);  // new PSW: supervisor, P = 700
+  mc.set_mem(0, 1, uint64_t{700} << 20 | 1023); // new PSW: supervisor, P = 700
   mc.set_mem(0, 2, Pg(kPgSvc));
   mc.set_mem(0, 700, Pg(kPgHalt));
   auto r = mc.run(10);

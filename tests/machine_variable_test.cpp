@@ -93,19 +93,19 @@ protected:
 TEST_F(MachineVariable, DecodesInstructionsOfEveryLength) {
   EXPECT_EQ(model_->max_insn_units(), 3u);
   // Operand bytes that look like opcodes (0x01 is inc, 0x05 is jmp) are operands.
-  bytes(0x00, {0x02, 0x05,         // li 5
-               0x01,               // inc
-               0x03, 0x01,         // addi 1
-               0x04, 0x01,         // inv
-               0x06, 0x12, 0x34,   // mix 0x1234
-               0x05, 0x20,         // jmp 0x20
-               0x01});             // inc (skipped)
+  bytes(0x00, {0x02, 0x05,       // li 5
+               0x01,             // inc
+               0x03, 0x01,       // addi 1
+               0x04, 0x01,       // inv
+               0x06, 0x12, 0x34, // mix 0x1234
+               0x05, 0x20,       // jmp 0x20
+               0x01});           // inc (skipped)
   bytes(0x20, {0xff});
   struct Step {
     const char* insn;
     unsigned units;
     uint64_t pc, a;
-  } steps[] = {{"li", 2, 2, 5},   {"inc", 1, 3, 6},  {"addi", 2, 5, 7},
+  } steps[] = {{"li", 2, 2, 5},     {"inc", 1, 3, 6},     {"addi", 2, 5, 7},
                {"inv", 2, 7, 0xf8}, {"mix", 3, 10, 0x26}, {"jmp", 2, 0x20, 0x26}};
   for (const Step& s : steps) {
     SCOPED_TRACE(s.insn);
@@ -122,7 +122,7 @@ TEST_F(MachineVariable, DecodesInstructionsOfEveryLength) {
 }
 
 TEST_F(MachineVariable, AnInstructionMayWrapAroundTheEndOfMemory) {
-  bytes(0xfe, {0x06, 0xf0, 0x0f});  // mix 0xf00f at 0xfe, 0xff, 0x00
+  bytes(0xfe, {0x06, 0xf0, 0x0f}); // mix 0xf00f at 0xfe, 0xff, 0x00
   bytes(0x01, {0x01});
   mc_->set_reg(model_->pc_reg, 0xfe);
   Outcome o = mc_->step();
@@ -148,7 +148,7 @@ TEST_F(MachineVariable, UnknownBytesTrapWithTheUndefinedCause) {
   for (const auto& c : cases) {
     SCOPED_TRACE(c.why);
     mc_->reset();
-    bytes(0x00, {0x02, 0x33});  // li 0x33
+    bytes(0x00, {0x02, 0x33}); // li 0x33
     uint64_t at = 0x02;
     for (uint64_t b : c.code) bytes(at++, {b});
     ASSERT_EQ(mc_->step().kind, Outcome::Completed);
@@ -175,13 +175,13 @@ TEST(MachineVariableLimited, FetchesOnlyTheBytesAnInstructionNeeds) {
   ASSERT_TRUE(m);
   const unsigned A = static_cast<unsigned>(m->find_reg("A")), TC = static_cast<unsigned>(m->find_reg("TC"));
   struct Case {
-    std::vector<uint64_t> code;  // placed so that its first byte is at LIM = 0x10
-    const char* trap;            // null: completes
+    std::vector<uint64_t> code; // placed so that its first byte is at LIM = 0x10
+    const char* trap;           // null: completes
     uint64_t a;
   } cases[] = {
-      {{0x01}, nullptr, 1},          // inc at the limit
-      {{0x09}, "undef", 0},          // unknown byte at the limit: undefined, no fetch past it
-      {{0x02, 0x07}, "fault", 0},    // li needs a byte past the limit
+      {{0x01}, nullptr, 1},       // inc at the limit
+      {{0x09}, "undef", 0},       // unknown byte at the limit: undefined, no fetch past it
+      {{0x02, 0x07}, "fault", 0}, // li needs a byte past the limit
       {{0x06, 0x01, 0x02}, "fault", 0},
   };
   for (const Case& c : cases) {

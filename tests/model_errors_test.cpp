@@ -33,11 +33,11 @@ const std::string kChecks = "# checks: ";
 const std::string kExpect = "# expect: ";
 
 struct ModelErrorFile {
-  std::string name;    // file name, e.g. "width-mismatch-add.isa"
-  std::string path;    // absolute path, as given to the loader
+  std::string name; // file name, e.g. "width-mismatch-add.isa"
+  std::string path; // absolute path, as given to the loader
   std::vector<std::string> lines;
-  std::string checks;  // line 1 after "# checks: " ("" if the header is missing)
-  std::string expect;  // line 2 after "# expect: " ("" if the header is missing)
+  std::string checks; // line 1 after "# checks: " ("" if the header is missing)
+  std::string expect; // line 2 after "# expect: " ("" if the header is missing)
 };
 
 // Failures name the file, not the bytes of the struct.
@@ -124,9 +124,7 @@ INSTANTIATE_TEST_SUITE_P(ModelErrors, ModelError, ::testing::ValuesIn(all_cases(
 
 // ---- the suite as a whole ------------------------------------------------------
 
-TEST(ModelErrorSuite, HoldsAtLeastFortyFiles) {
-  EXPECT_GE(all_cases().size(), 40u) << "in " << dir();
-}
+TEST(ModelErrorSuite, HoldsAtLeastFortyFiles) { EXPECT_GE(all_cases().size(), 40u) << "in " << dir(); }
 
 TEST(ModelErrorSuite, EveryFileHasBothHeaderLines) {
   for (const ModelErrorFile& c : all_cases()) {
@@ -136,7 +134,7 @@ TEST(ModelErrorSuite, EveryFileHasBothHeaderLines) {
     EXPECT_EQ(c.lines[1].rfind(kExpect, 0), 0u) << "line 2: " << c.lines[1];
     EXPECT_FALSE(c.checks.empty()) << "line 1 says nothing about what the file checks";
     std::smatch m;
-    if (std::regex_match(c.expect, m, kWholeFileShape)) continue;  // a whole-file diagnostic
+    if (std::regex_match(c.expect, m, kWholeFileShape)) continue; // a whole-file diagnostic
     ASSERT_TRUE(std::regex_match(c.expect, m, kExpectShape))
         << "line 2 is not '# expect: LINE:COL: MESSAGE' or '# expect: MESSAGE': " << c.lines[1];
     // The diagnostic points into the file (or just past its end, for end-of-file errors).
@@ -186,12 +184,9 @@ TEST_P(ModelErrorCli, ShowRejectsTheFileWithExitCode2AndTheSameMessage) {
 
 INSTANTIATE_TEST_SUITE_P(ModelErrors, ModelErrorCli,
                          ::testing::Values("lex-bad-character.isa", "parse-unclosed-brace.isa",
-                                           "duplicate-declaration.isa", "width-mismatch-add.isa",
-                                           "fetch-writes.isa", "overlapping-encodings-prefix.isa",
-                                           "missing-machine.isa"),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                           return test_name(info.param);
-                         });
+                                           "duplicate-declaration.isa", "width-mismatch-add.isa", "fetch-writes.isa",
+                                           "overlapping-encodings-prefix.isa", "missing-machine.isa"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return test_name(info.param); });
 
 } // namespace
 } // namespace popek

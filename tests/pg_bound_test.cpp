@@ -16,7 +16,7 @@ namespace {
 
 using machine::Machine;
 using machine::Outcome;
-using namespace test;  // pg encodings and the PgTest fixture
+using namespace test; // pg encodings and the PgTest fixture
 
 // ---- relocation and the bound test ------------------------------------------------------
 
@@ -26,9 +26,9 @@ TEST_P(PgTest, UserInstructionsReachStorageThroughRelocation) {
   // Relative 0..63 is absolute 512..575.
   put(512 + 30, 1000);
   put(512 + 31, 234);
-  put(512 + 40, 45);  // a pointer holds a relative address
+  put(512 + 40, 45); // a pointer holds a relative address
   put(512 + 45, 0x777);
-  put(30, 0xbad);  // the same relative addresses without relocation: must not be used
+  put(30, 0xbad); // the same relative addresses without relocation: must not be used
   put(31, 0xbad);
   put(512 + 0, Li(32, -2));
   put(512 + 1, I(ADD, 33, 30, 31));
@@ -39,7 +39,7 @@ TEST_P(PgTest, UserInstructionsReachStorageThroughRelocation) {
   EXPECT_EQ(at(512 + 32), W(-2));
   EXPECT_EQ(at(512 + 33), 1234u);
   EXPECT_EQ(at(512 + 34), 0x777u);
-  EXPECT_EQ(at(512 + 45), 1000u);  // st wrote through the relative pointer
+  EXPECT_EQ(at(512 + 45), 1000u); // st wrote through the relative pointer
   EXPECT_EQ(at(32), 0u);
   EXPECT_EQ(at(33), 0u);
   EXPECT_EQ(at(34), 0u);
@@ -51,13 +51,13 @@ TEST_P(PgTest, FetchIsRelocatedAndBounded) {
   put(1, Psw(0, 0, 900, 0, 1023));
   set_r(100, 50);
   set_mode(1);
-  put(150, Li(0, 9));  // relative 50 == b: fetched and executed
+  put(150, Li(0, 9)); // relative 50 == b: fetched and executed
   set_p(50);
   ASSERT_EQ(mc().execute().kind, Outcome::Completed);
   EXPECT_EQ(at(100), 9u);
   EXPECT_EQ(p(), 51u);
 
-  put(151, Li(0, 10));  // relative 51 > b: the fetch traps
+  put(151, Li(0, 10)); // relative 51 > b: the fetch traps
   auto before = storage();
   Outcome o = mc().execute();
   ASSERT_EQ(o.kind, Outcome::Trapped);
@@ -74,11 +74,11 @@ TEST_P(PgTest, FetchTrapsWhenPPlusLReachesTheEndOfStorage) {
   put(1, Psw(0, 0, 900, 0, 1023));
   set_r(1000, 1023);
   put(1023, Li(5, 1));
-  set_p(23);  // 1000 + 23 = 1023: the last word
+  set_p(23); // 1000 + 23 = 1023: the last word
   ASSERT_EQ(mc().execute().kind, Outcome::Completed);
   EXPECT_EQ(at(1005), 1u);
   EXPECT_EQ(p(), 24u);
-  Outcome o = mc().execute();  // 1000 + 24 = 1024: outside, even though 24 <= b
+  Outcome o = mc().execute(); // 1000 + 24 = 1024: outside, even though 24 <= b
   ASSERT_EQ(o.kind, Outcome::Trapped);
   EXPECT_EQ(cause(o), "memory");
   EXPECT_TRUE(o.memory);
@@ -106,7 +106,7 @@ struct Role {
   const char* insn;
   const char* role;
   bool privileged;
-  bool writes;  // the access under test is the instruction's write
+  bool writes; // the access under test is the instruction's write
   // Returns the instruction; `put(rel, v)` stores operands, s0..s2 are safe addresses,
   // x is the address under test. For write roles, *want is the value written to x.
   std::function<uint64_t(uint64_t x, const uint64_t* s, const std::function<void(uint64_t, uint64_t)>& put,
@@ -117,7 +117,7 @@ struct Role {
 std::vector<Role> roles() {
   using Put = std::function<void(uint64_t, uint64_t)>;
   std::vector<Role> v;
-  const uint64_t hi = uint64_t{0x2a5} << 10;  // junk above a pointer's ten address bits
+  const uint64_t hi = uint64_t{0x2a5} << 10; // junk above a pointer's ten address bits
   v.push_back({"li", "a", false, true, [](uint64_t x, const uint64_t*, const Put&, uint64_t* w) {
                  *w = W(-7);
                  return Li(x, -7);
@@ -142,8 +142,7 @@ std::vector<Role> roles() {
                  put(s[1], 0x55);
                  return I(LD, s[0], x);
                }});
-  v.push_back({"ld", "@b (second read)", false, false,
-               [](uint64_t x, const uint64_t* s, const Put& put, uint64_t*) {
+  v.push_back({"ld", "@b (second read)", false, false, [](uint64_t x, const uint64_t* s, const Put& put, uint64_t*) {
                  put(s[1], hi | x);
                  put(x, 0x55);
                  return I(LD, s[0], s[1]);
@@ -166,12 +165,11 @@ std::vector<Role> roles() {
                }});
   struct Alu {
     const char* name;
-    uint64_t op, want;  // of 12 op 10 (addi/shl/shr: 12 op 3)
+    uint64_t op, want; // of 12 op 10 (addi/shl/shr: 12 op 3)
     bool imm;
   };
-  const Alu alus[] = {{"add", ADD, 22, false}, {"sub", SUB, 2, false},  {"and", AND, 8, false},
-                      {"or", OR, 14, false},   {"xor", XOR, 6, false},  {"addi", ADDI, 15, true},
-                      {"shl", SHL, 96, true},  {"shr", SHR, 1, true}};
+  const Alu alus[] = {{"add", ADD, 22, false}, {"sub", SUB, 2, false},   {"and", AND, 8, false}, {"or", OR, 14, false},
+                      {"xor", XOR, 6, false},  {"addi", ADDI, 15, true}, {"shl", SHL, 96, true}, {"shr", SHR, 1, true}};
   for (const Alu& a : alus) {
     v.push_back({a.name, "a", false, true, [a](uint64_t x, const uint64_t* s, const Put& put, uint64_t* w) {
                    put(s[0], 12);
@@ -206,7 +204,7 @@ std::vector<Role> roles() {
                  }});
   }
   v.push_back({"jal", "a", false, true, [](uint64_t x, const uint64_t*, const Put&, uint64_t* w) {
-                 *w = 0;  // set by the caller: the code address + 1
+                 *w = 0; // set by the caller: the code address + 1
                  return I(JAL, x, 0, 3);
                }});
   v.push_back({"jr", "a", false, false, [](uint64_t x, const uint64_t*, const Put& put, uint64_t*) {
@@ -227,8 +225,8 @@ std::vector<Role> roles() {
 struct Bounds {
   const char* what;
   uint64_t l, b;
-  uint64_t code;       // relative address of the instruction
-  uint64_t ok, bad;    // the highest usable relative address, and the first unusable one
+  uint64_t code;    // relative address of the instruction
+  uint64_t ok, bad; // the highest usable relative address, and the first unusable one
   uint64_t safe[3];
 };
 
@@ -240,8 +238,8 @@ TEST_P(PgTest, EveryStorageAccessObeysTheBoundTestWithoutPartialEffects) {
   };
   const std::vector<Role> all = roles();
   // Every instruction that names storage is covered.
-  for (const char* name : {"li", "mov", "ld", "st", "add", "sub", "and", "or", "xor", "addi", "shl", "shr",
-                           "beq", "bne", "blt", "bltu", "jal", "jr", "lpsw", "setr"}) {
+  for (const char* name : {"li",  "mov", "ld",  "st",  "add", "sub",  "and", "or", "xor",  "addi",
+                           "shl", "shr", "beq", "bne", "blt", "bltu", "jal", "jr", "lpsw", "setr"}) {
     bool found = false;
     for (const Role& r : all) found |= std::string(r.insn) == name;
     EXPECT_TRUE(found) << name;
@@ -251,16 +249,17 @@ TEST_P(PgTest, EveryStorageAccessObeysTheBoundTestWithoutPartialEffects) {
       for (uint64_t md : {0u, 1u}) {
         if (md == 1 && role.privileged) continue;
         for (bool trap : {false, true}) {
-          SCOPED_TRACE(testing::Message() << role.insn << " " << role.role << ", " << bd.what
-                                          << (md ? ", user" : ", supervisor") << (trap ? ", out of bounds" : ", at the bound"));
+          SCOPED_TRACE(testing::Message()
+                       << role.insn << " " << role.role << ", " << bd.what << (md ? ", user" : ", supervisor")
+                       << (trap ? ", out of bounds" : ", at the bound"));
           mc().reset();
           put(1, Psw(0, 0, 990, 0, 1023));
-          for (uint64_t i = 2; i < kQ; ++i) put(i, 0x5000 + i);  // recognizable contents
+          for (uint64_t i = 2; i < kQ; ++i) put(i, 0x5000 + i); // recognizable contents
           set_r(bd.l, bd.b);
           set_mode(md);
           const uint64_t x = trap ? bd.bad : bd.ok;
           auto put_rel = [&](uint64_t rel, uint64_t v) {
-            if (rel <= bd.b && bd.l + rel < kQ) put(bd.l + rel, v);  // never outside the bounds
+            if (rel <= bd.b && bd.l + rel < kQ) put(bd.l + rel, v); // never outside the bounds
           };
           uint64_t want = 0;
           uint64_t word = role.build(x, bd.safe, put_rel, &want);
@@ -281,7 +280,7 @@ TEST_P(PgTest, EveryStorageAccessObeysTheBoundTestWithoutPartialEffects) {
           ASSERT_EQ(o.kind, Outcome::Trapped);
           EXPECT_EQ(cause(o), "memory");
           EXPECT_TRUE(o.memory);
-          EXPECT_EQ(storage(), before);  // nothing written, not even a first access
+          EXPECT_EQ(storage(), before); // nothing written, not even a first access
           EXPECT_EQ(p(), bd.code);
           EXPECT_EQ(r(), r_before);
           EXPECT_EQ(mode(), md);
@@ -303,9 +302,9 @@ TEST_P(PgTest, EveryStorageAccessObeysTheBoundTestWithoutPartialEffects) {
 TEST_P(PgTest, StWhosePointerTargetIsOutOfBoundsWritesNothing) {
   set_r(100, 50);
   set_mode(1);
-  put(100 + 20, 60);     // pointer to relative 60 > b
-  put(100 + 21, 0x999);  // the value
-  put(160, 0x1);         // absolute l + 60: must stay
+  put(100 + 20, 60);    // pointer to relative 60 > b
+  put(100 + 21, 0x999); // the value
+  put(160, 0x1);        // absolute l + 60: must stay
   code_at(3, I(ST, 20, 21));
   auto before = storage();
   Outcome o = mc().execute();

@@ -15,7 +15,7 @@ namespace {
 
 using machine::Machine;
 using machine::Outcome;
-using namespace test;  // pg encodings and the PgTest fixture
+using namespace test; // pg encodings and the PgTest fixture
 
 // ---- control -------------------------------------------------------------------
 
@@ -25,13 +25,25 @@ TEST_P(PgTest, ConditionalBranchesTakenAndNotTaken) {
     uint64_t op, x, y;
     bool taken;
   } cases[] = {
-      {BEQ, 7, 7, true},           {BEQ, 7, 8, false},          {BEQ, 0, 0x400000000, false},
-      {BNE, 7, 8, true},           {BNE, 7, 7, false},          {BNE, 1, 0x400000001, true},
-      {BLT, minus1, 1, true},      {BLT, 1, minus1, false},     {BLT, 3, 3, false},
-      {BLT, minus5, minus1, true}, {BLT, most_negative, big, true}, {BLT, big, most_negative, false},
+      {BEQ, 7, 7, true},
+      {BEQ, 7, 8, false},
+      {BEQ, 0, 0x400000000, false},
+      {BNE, 7, 8, true},
+      {BNE, 7, 7, false},
+      {BNE, 1, 0x400000001, true},
+      {BLT, minus1, 1, true},
+      {BLT, 1, minus1, false},
+      {BLT, 3, 3, false},
+      {BLT, minus5, minus1, true},
+      {BLT, most_negative, big, true},
+      {BLT, big, most_negative, false},
       {BLT, 2, 3, true},
-      {BLTU, minus1, 1, false},    {BLTU, 1, minus1, true},     {BLTU, 3, 3, false},
-      {BLTU, most_negative, big, false}, {BLTU, big, most_negative, true}, {BLTU, 2, 3, true},
+      {BLTU, minus1, 1, false},
+      {BLTU, 1, minus1, true},
+      {BLTU, 3, 3, false},
+      {BLTU, most_negative, big, false},
+      {BLTU, big, most_negative, true},
+      {BLTU, 2, 3, true},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(testing::Message() << "op " << c.op << " " << std::hex << c.x << ", " << c.y);
@@ -43,7 +55,7 @@ TEST_P(PgTest, ConditionalBranchesTakenAndNotTaken) {
     before[40] = at(40);
     done();
     EXPECT_EQ(p(), c.taken ? 700u : 41u);
-    EXPECT_EQ(storage(), before);  // branches write no storage
+    EXPECT_EQ(storage(), before); // branches write no storage
   }
 }
 
@@ -60,24 +72,24 @@ TEST_P(PgTest, JalLinksTheNextRelativeAddress) {
   code_at(33, I(JAL, 120, 0, 500));
   done();
   EXPECT_EQ(p(), 500u);
-  EXPECT_EQ(at(120), 34u);  // P + 1, zero-extended: the old high bits are gone
+  EXPECT_EQ(at(120), 34u); // P + 1, zero-extended: the old high bits are gone
 }
 
 TEST_P(PgTest, JalLinkIsRelativeUnderRelocation) {
   set_r(200, 800);
   set_mode(1);
-  code_at(33, I(JAL, 20, 0, 60));  // absolute 233
+  code_at(33, I(JAL, 20, 0, 60)); // absolute 233
   EXPECT_EQ(at(233), I(JAL, 20, 0, 60));
   done();
   EXPECT_EQ(p(), 60u);
-  EXPECT_EQ(at(220), 34u);  // relative P + 1, stored at l + 20
+  EXPECT_EQ(at(220), 34u); // relative P + 1, stored at l + 20
   EXPECT_EQ(at(20), 0u);
 }
 
 TEST_P(PgTest, JalAtTheTopOfStorageLinksZero) {
   code_at(1023, I(JAL, 130, 0, 7));
   done();
-  EXPECT_EQ(at(130), 0u);  // P + 1 wraps in 10 bits
+  EXPECT_EQ(at(130), 0u); // P + 1 wraps in 10 bits
   EXPECT_EQ(p(), 7u);
 }
 
@@ -105,7 +117,7 @@ TEST_P(PgTest, SetrLoadsTheLowTwentyBitsIntoR) {
   done();
   EXPECT_EQ(r(), (uint64_t{37} << 10) | 600);
   EXPECT_EQ(mode(), 0u);
-  EXPECT_EQ(p(), 7u);  // setr does not set P
+  EXPECT_EQ(p(), 7u); // setr does not set P
 }
 
 TEST_P(PgTest, LpswLoadsModePAndRButNotTheCode) {
@@ -113,7 +125,7 @@ TEST_P(PgTest, LpswLoadsModePAndRButNotTheCode) {
   code_at(8, I(LPSW, 170));
   done();
   EXPECT_EQ(mode(), 1u);
-  EXPECT_EQ(p(), 77u);  // P comes from the PSW, it does not advance
+  EXPECT_EQ(p(), 77u); // P comes from the PSW, it does not advance
   EXPECT_EQ(r(), (uint64_t{300} << 10) | 200);
 }
 
@@ -141,7 +153,7 @@ TEST_P(PgTest, PrivilegedInstructionsTrapInUserMode) {
     put(1, Psw(0, 0, 900, 0, 1023));
     set_r(100, 500);
     set_mode(1);
-    put(120, Psw(0, 0, 5, 0, 1023));  // what lpsw/setr would load
+    put(120, Psw(0, 0, 5, 0, 1023)); // what lpsw/setr would load
     code_at(11, c.insn_word);
     auto before = storage();
     Outcome o = mc().execute();

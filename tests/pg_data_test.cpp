@@ -15,7 +15,7 @@ namespace {
 
 using machine::Machine;
 using machine::Outcome;
-using namespace test;  // pg encodings and the PgTest fixture
+using namespace test; // pg encodings and the PgTest fixture
 
 // ---- the model's declarations the tests rely on ------------------------------
 
@@ -39,18 +39,35 @@ TEST_P(PgTest, DeclaresThePapersMachine) {
 
 // The assembler and the hand encoding used by these tests agree on every mnemonic.
 TEST_P(PgTest, EncodingMatchesTheDocumentedLayout) {
-  auto img = test::assemble(m(),
-                            "li 5, -1\nli 6, 0x7ffff\nmov 1, 2\nld 3, @4\nst @5, 6\nadd 7, 8, 9\n"
-                            "sub 10, 11, 12\nand 13, 14, 15\nor 16, 17, 18\nxor 19, 20, 21\n"
-                            "addi 22, 23, -512\nshl 24, 25, 36\nshr 26, 27, 1023\nbeq 28, 29, 30\n"
-                            "bne 31, 32, 33\nblt 34, 35, 36\nbltu 37, 38, 39\njmp 40\njal 41, 42\n"
-                            "jr 43\nsvc\nlpsw 44\nsetr 45\nhalt\n");
-  const std::vector<uint64_t> want = {
-      Li(5, -1), Li(6, 0x7ffff), I(MOV, 1, 2), I(LD, 3, 4), I(ST, 5, 6), I(ADD, 7, 8, 9),
-      I(SUB, 10, 11, 12), I(AND, 13, 14, 15), I(OR, 16, 17, 18), I(XOR, 19, 20, 21),
-      I(ADDI, 22, 23, 512), I(SHL, 24, 25, 36), I(SHR, 26, 27, 1023), I(BEQ, 28, 29, 30),
-      I(BNE, 31, 32, 33), I(BLT, 34, 35, 36), I(BLTU, 37, 38, 39), I(JMP, 0, 0, 40),
-      I(JAL, 41, 0, 42), I(JR, 43), I(SVC), I(LPSW, 44), I(SETR, 45), I(HALT)};
+  auto img = test::assemble(m(), "li 5, -1\nli 6, 0x7ffff\nmov 1, 2\nld 3, @4\nst @5, 6\nadd 7, 8, 9\n"
+                                 "sub 10, 11, 12\nand 13, 14, 15\nor 16, 17, 18\nxor 19, 20, 21\n"
+                                 "addi 22, 23, -512\nshl 24, 25, 36\nshr 26, 27, 1023\nbeq 28, 29, 30\n"
+                                 "bne 31, 32, 33\nblt 34, 35, 36\nbltu 37, 38, 39\njmp 40\njal 41, 42\n"
+                                 "jr 43\nsvc\nlpsw 44\nsetr 45\nhalt\n");
+  const std::vector<uint64_t> want = {Li(5, -1),
+                                      Li(6, 0x7ffff),
+                                      I(MOV, 1, 2),
+                                      I(LD, 3, 4),
+                                      I(ST, 5, 6),
+                                      I(ADD, 7, 8, 9),
+                                      I(SUB, 10, 11, 12),
+                                      I(AND, 13, 14, 15),
+                                      I(OR, 16, 17, 18),
+                                      I(XOR, 19, 20, 21),
+                                      I(ADDI, 22, 23, 512),
+                                      I(SHL, 24, 25, 36),
+                                      I(SHR, 26, 27, 1023),
+                                      I(BEQ, 28, 29, 30),
+                                      I(BNE, 31, 32, 33),
+                                      I(BLT, 34, 35, 36),
+                                      I(BLTU, 37, 38, 39),
+                                      I(JMP, 0, 0, 40),
+                                      I(JAL, 41, 0, 42),
+                                      I(JR, 43),
+                                      I(SVC),
+                                      I(LPSW, 44),
+                                      I(SETR, 45),
+                                      I(HALT)};
   ASSERT_EQ(img.units.size(), want.size());
   for (size_t i = 0; i < want.size(); ++i) EXPECT_EQ(img.units.at(i), want[i]) << "line " << i + 1;
 }
@@ -86,7 +103,7 @@ TEST_P(PgTest, MovCopiesAWord) {
 }
 
 TEST_P(PgTest, LdLoadsThroughTheLowTenBitsOfAPointer) {
-  put(300, (uint64_t{0x3ffffff} << 10) | 310);  // high bits are not part of the address
+  put(300, (uint64_t{0x3ffffff} << 10) | 310); // high bits are not part of the address
   put(310, 0xabcdef012);
   put(301, 0);
   code_at(20, I(LD, 301, 300));
@@ -118,10 +135,10 @@ struct AluCase {
 TEST_P(PgTest, ThreeOperandArithmeticAndLogicWrapAtThirtySixBits) {
   const AluCase cases[] = {
       {ADD, 2, 3, 5},
-      {ADD, kMask36, 2, 1},                        // wraps
-      {ADD, 0x800000000, 0x800000000, 0},          // carry out of bit 35 is lost
+      {ADD, kMask36, 2, 1},               // wraps
+      {ADD, 0x800000000, 0x800000000, 0}, // carry out of bit 35 is lost
       {SUB, 10, 3, 7},
-      {SUB, 0, 1, kMask36},                        // borrows around
+      {SUB, 0, 1, kMask36}, // borrows around
       {SUB, 3, 10, W(-7)},
       {AND, 0xf0f0f0f0f, 0x0ff00ff00, 0x00f000f00},
       {OR, 0xf0000000f, 0x0000ff000, 0xf000ff00f},
@@ -153,7 +170,7 @@ TEST_P(PgTest, ThreeOperandFormMayNameOneWordTwice) {
 TEST_P(PgTest, AddiSignExtendsItsTenBitImmediate) {
   struct Case {
     uint64_t x;
-    uint64_t imm;  // the raw 10-bit field
+    uint64_t imm; // the raw 10-bit field
     uint64_t want;
   } cases[] = {
       {100, 5, 105},
@@ -178,17 +195,11 @@ TEST_P(PgTest, ShiftsByAnyAmountUpToAThousandAndTwentyThree) {
   struct Case {
     uint64_t op, x, n, want;
   } cases[] = {
-      {SHL, 0x123, 4, 0x1230},
-      {SHL, 0x800000001, 1, 2},          // bit 35 shifts out
-      {SHL, 1, 35, 0x800000000},
-      {SHL, 1, 36, 0},                   // shifting by the width or more gives 0
-      {SHL, kMask36, 1023, 0},
-      {SHL, 0x5, 0, 0x5},
-      {SHR, 0x1230, 4, 0x123},
-      {SHR, 0x800000000, 35, 1},
-      {SHR, kMask36, 4, 0x0ffffffff},    // logical: zero fill
-      {SHR, kMask36, 36, 0},
-      {SHR, kMask36, 1023, 0},
+      {SHL, 0x123, 4, 0x1230},        {SHL, 0x800000001, 1, 2}, // bit 35 shifts out
+      {SHL, 1, 35, 0x800000000},      {SHL, 1, 36, 0},          // shifting by the width or more gives 0
+      {SHL, kMask36, 1023, 0},        {SHL, 0x5, 0, 0x5},       {SHR, 0x1230, 4, 0x123}, {SHR, 0x800000000, 35, 1},
+      {SHR, kMask36, 4, 0x0ffffffff}, // logical: zero fill
+      {SHR, kMask36, 36, 0},          {SHR, kMask36, 1023, 0},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(testing::Message() << (c.op == SHL ? "shl " : "shr ") << std::hex << c.x << " by " << std::dec << c.n);

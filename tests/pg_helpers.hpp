@@ -22,10 +22,12 @@ namespace popek::test {
 inline constexpr uint64_t kMask36 = (uint64_t{1} << 36) - 1;
 inline constexpr uint64_t kQ = 1024;
 
+// clang-format off
 enum : uint64_t {
   LI = 1, MOV, LD, ST, ADD, SUB, AND, OR, XOR, ADDI, SHL, SHR,
   BEQ, BNE, BLT, BLTU, JMP, JAL, JR, SVC, LPSW, SETR, HALT,
 };
+// clang-format on
 
 // One instruction word in the three-operand format.
 inline uint64_t I(uint64_t op, uint64_t a = 0, uint64_t b = 0, uint64_t c = 0) {

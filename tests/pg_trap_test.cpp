@@ -15,7 +15,7 @@ namespace {
 
 using machine::Machine;
 using machine::Outcome;
-using namespace test;  // pg encodings and the PgTest fixture
+using namespace test; // pg encodings and the PgTest fixture
 
 // ---- undefined encodings ------------------------------------------------------------
 
@@ -79,7 +79,7 @@ TEST_P(PgTest, TrapStoresTheOldPswInE0AndLoadsTheNewOneFromE1) {
   auto before = storage();
   Outcome o = mc().step();
   ASSERT_EQ(o.kind, Outcome::Trapped);
-  EXPECT_EQ(at(0), Psw(3, 1, 7, 300, 40));  // absolute E[0], not E[l + 0]
+  EXPECT_EQ(at(0), Psw(3, 1, 7, 300, 40)); // absolute E[0], not E[l + 0]
   EXPECT_EQ(at(300), before[300]);
   EXPECT_EQ(mode(), 1u);
   EXPECT_EQ(p(), 123u);
@@ -96,7 +96,7 @@ TEST_P(PgTest, LpswOfTheSavedPswResumesTheTrappedStateExactly) {
   // A user program at relative 12 under R = (200, 99), about to take a memory trap.
   set_r(200, 99);
   set_mode(1);
-  code_at(12, I(MOV, 5, 100));  // 100 > b
+  code_at(12, I(MOV, 5, 100)); // 100 > b
   put(205, 0x111);
   auto before = storage();
 
@@ -111,7 +111,7 @@ TEST_P(PgTest, LpswOfTheSavedPswResumesTheTrappedStateExactly) {
   ASSERT_EQ(back.kind, Outcome::Completed);
   EXPECT_EQ(back.insn, insn("lpsw"));
   EXPECT_EQ(mode(), 1u);
-  EXPECT_EQ(p(), 12u);  // the trapping instruction again, not the next one
+  EXPECT_EQ(p(), 12u); // the trapping instruction again, not the next one
   EXPECT_EQ(r(), (uint64_t{200} << 10) | 99);
   before[0] = at(0);
   EXPECT_EQ(storage(), before);

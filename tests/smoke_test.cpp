@@ -13,9 +13,9 @@ TEST(Example, PgKernelHaltsWithTheSumOfItsSupervisorCalls) {
   for (const auto& [a, v] : img.units) mc.set_mem(m->code_mem, a, v);
   auto r = mc.run(10000);
   ASSERT_TRUE(r.halted);
-  EXPECT_EQ(mc.mem(0, img.symbols.at("result")), 45u);  // 1 + 2 + ... + 9
-  EXPECT_EQ(mc.mem(0, img.symbols.at("calls")), 9u);    // one supervisor call per number
-  EXPECT_EQ(mc.mode(), 0u);                             // halted in supervisor mode
+  EXPECT_EQ(mc.mem(0, img.symbols.at("result")), 45u); // 1 + 2 + ... + 9
+  EXPECT_EQ(mc.mem(0, img.symbols.at("calls")), 9u);   // one supervisor call per number
+  EXPECT_EQ(mc.mode(), 0u);                            // halted in supervisor mode
 }
 
 } // namespace popek

@@ -40,16 +40,17 @@ protected:
 std::string enter_user(unsigned l, unsigned b, const std::string& user) {
   return "        .org 0\noldpsw: .word 0\nnewpsw: .word (handler << 20) | 511\n"
          "start:  lpsw upsw\nhandler: halt\n"
-         "upsw:   .word (1 << 30) | (" + std::to_string(l) + " << 10) | " + std::to_string(b) +
-         "\n        .org " + std::to_string(l) + "\n" + user;
+         "upsw:   .word (1 << 30) | (" +
+         std::to_string(l) + " << 10) | " + std::to_string(b) + "\n        .org " + std::to_string(l) + "\n" + user;
 }
 
 } // namespace
 
 TEST_F(VmmPg, GuestStorageSitsInTheWindowAndTheVmmRegionHoldsTheFill) {
-  auto v = start(".org 2\n" "li 100, 7\nhalt\n");
+  auto v = start(".org 2\n"
+                 "li 100, 7\nhalt\n");
   const machine::Machine& real = v->real();
-  EXPECT_EQ(real.mem(0, 256 + 100), 0u);  // the guest's word 100, still zero
+  EXPECT_EQ(real.mem(0, 256 + 100), 0u); // the guest's word 100, still zero
   EXPECT_EQ(real.mem(0, 256), v->virtual_state().mem(0, 0));
   EXPECT_EQ(real.mem(0, 255), vmm::Vmm::kVmmFill & test::kMask36);
   EXPECT_EQ(real.mem(0, 256 + 512), vmm::Vmm::kVmmFill & test::kMask36);
@@ -67,7 +68,7 @@ TEST_F(VmmPg, AllocatorMovesTheGuestRelocationByTheBaseAndKeepsTheBound) {
   virt.set_reg(model_->mode_reg, 0);
   ASSERT_TRUE(a.install(virt, real));
   EXPECT_EQ(reg(real, "R"), ((100u + 256u) << 10) | 63u);
-  EXPECT_EQ(real.mode(), 1u);  // whatever the virtual mode, the guest runs in user mode
+  EXPECT_EQ(real.mode(), 1u); // whatever the virtual mode, the guest runs in user mode
   unsigned rcell = model_->regs[static_cast<size_t>(model_->find_reg("R"))].slot;
   EXPECT_EQ(a.installed(rcell), reg(real, "R"));
   EXPECT_TRUE(a.in_window(256));
@@ -81,9 +82,9 @@ TEST_F(VmmPg, AllocatorRefusesARelocationThatReachesPastTheAllocation) {
   machine::Machine virt(model_), real(model_);
   unsigned R = static_cast<unsigned>(model_->find_reg("R"));
   real.set_reg(R, 12345);
-  virt.set_reg(R, (500u << 10) | 12u);  // 500 + 12 = 512: one word too far
+  virt.set_reg(R, (500u << 10) | 12u); // 500 + 12 = 512: one word too far
   EXPECT_FALSE(a.install(virt, real));
-  EXPECT_EQ(real.reg(R), 12345u);  // nothing installed
+  EXPECT_EQ(real.reg(R), 12345u); // nothing installed
   virt.set_reg(R, (500u << 10) | 11u);
   EXPECT_TRUE(a.install(virt, real));
 }
@@ -96,7 +97,8 @@ TEST_F(VmmPg, StartRefusesAnInitialStateOutsideTheAllocation) {
 }
 
 TEST_F(VmmPg, TrapAndEmulateRunsInnocuousSupervisorCodeDirectly) {
-  auto v = start(".org 2\n" "li 100, 7\nadd 101, 100, 100\nhalt\n");
+  auto v = start(".org 2\n"
+                 "li 100, 7\nadd 101, 100, 100\nhalt\n");
   VmmStep s = v->step();
   EXPECT_EQ(s.how, VmmStep::Direct);
   EXPECT_TRUE(s.tried_direct);
@@ -111,14 +113,14 @@ TEST_F(VmmPg, TrapAndEmulateRunsInnocuousSupervisorCodeDirectly) {
 
 TEST_F(VmmPg, APrivilegedInstructionOfVirtualSupervisorModeIsInterpreted) {
   auto v = start(enter_user(40, 63, "li 5, 9\nsvc\n"));
-  VmmStep s = v->step();  // lpsw: traps in real user mode, so the dispatcher interprets it
+  VmmStep s = v->step(); // lpsw: traps in real user mode, so the dispatcher interprets it
   EXPECT_TRUE(s.tried_direct);
   EXPECT_EQ(s.real.kind, machine::Outcome::Trapped);
   EXPECT_EQ(s.how, VmmStep::Interpreted);
   EXPECT_EQ(s.virt.kind, machine::Outcome::Completed);
   EXPECT_EQ(v->virtual_state().mode(), 1u);
   EXPECT_EQ(reg(v->virtual_state(), "R"), (40u << 10) | 63u);
-  EXPECT_EQ(reg(v->real(), "R"), ((40u + 256u) << 10) | 63u);  // recomputed by the allocator
+  EXPECT_EQ(reg(v->real(), "R"), ((40u + 256u) << 10) | 63u); // recomputed by the allocator
   EXPECT_EQ(v->interpreter().runs()[static_cast<size_t>(model_->find_insn("lpsw"))], 1u);
   // The user program's store lands at guest word 40 + 5, real 256 + 45.
   EXPECT_EQ(v->step().how, VmmStep::Direct);
@@ -129,12 +131,12 @@ TEST_F(VmmPg, APrivilegedInstructionOfVirtualSupervisorModeIsInterpreted) {
 TEST_F(VmmPg, AUserTrapIsReflectedThroughTheGuestsTrapEntry) {
   auto v = start(enter_user(40, 63, "svc\n"));
   v->step();
-  VmmStep s = v->step();  // svc: traps natively too, so the guest's kernel must see it
+  VmmStep s = v->step(); // svc: traps natively too, so the guest's kernel must see it
   EXPECT_EQ(s.how, VmmStep::Reflected);
   EXPECT_EQ(s.virt.kind, machine::Outcome::Trapped);
   const machine::Machine& virt = v->virtual_state();
   EXPECT_EQ(virt.mode(), 0u);
-  EXPECT_EQ(virt.pc(), 3u);  // the handler, from the guest's new PSW
+  EXPECT_EQ(virt.pc(), 3u); // the handler, from the guest's new PSW
   // The old PSW, in the guest's word 0: svc's code 3, user mode, P at the svc (relative 0), R.
   EXPECT_EQ(virt.mem(0, 0), test::Psw(3, 1, 0, 40, 63));
   EXPECT_EQ(v->real().mem(0, 256), virt.mem(0, 0));
@@ -145,25 +147,33 @@ TEST_F(VmmPg, AUserTrapIsReflectedThroughTheGuestsTrapEntry) {
 TEST_F(VmmPg, ATrapRaisedByTheInterpreterIsDeliveredToTheGuest) {
   // Hybrid: supervisor code is interpreted; `ld` through a word naming a
   // relative address past the bound traps on the virtual state.
-  auto v = start(".org 2\n" "li 100, 600\nld 101, @100\nhalt\n", Strategy::Hybrid);
+  auto v = start(".org 2\n"
+                 "li 100, 600\nld 101, @100\nhalt\n",
+                 Strategy::Hybrid);
   EXPECT_EQ(v->step().how, VmmStep::Interpreted);
   VmmStep s = v->step();
   EXPECT_FALSE(s.tried_direct);
   EXPECT_EQ(s.how, VmmStep::Reflected);
   EXPECT_EQ(model_->traps.at(s.virt.cause).name, "memory");
-  EXPECT_EQ(v->virtual_state().mem(0, 0) >> 31, 1u);  // the memory trap's code in the old PSW
+  EXPECT_EQ(v->virtual_state().mem(0, 0) >> 31, 1u); // the memory trap's code in the old PSW
 }
 
 TEST_F(VmmPg, DispatcherInterpretsInSupervisorModeAndReflectsInUserMode) {
   vmm::Dispatcher d;
   vmm::Interpreter interp(*model_);
-  machine::Machine virt = guest(model_, ".org 2\n" "lpsw 10\n", alloc_);
+  machine::Machine virt = guest(model_,
+                                ".org 2\n"
+                                "lpsw 10\n",
+                                alloc_);
   EXPECT_EQ(d.dispatch(virt, interp).action, vmm::Dispatcher::Action::Interpreted);
-  machine::Machine user = guest(model_, ".org 2\n" "lpsw 10\n", alloc_, {{"mode", "user"}});
+  machine::Machine user = guest(model_,
+                                ".org 2\n"
+                                "lpsw 10\n",
+                                alloc_, {{"mode", "user"}});
   auto dec = d.dispatch(user, interp);
   EXPECT_EQ(dec.action, vmm::Dispatcher::Action::Reflected);
   EXPECT_EQ(model_->traps.at(dec.outcome.cause).name, "privileged");
-  EXPECT_EQ(user.mode(), 0u);  // delivered: the guest is in its kernel
+  EXPECT_EQ(user.mode(), 0u); // delivered: the guest is in its kernel
 }
 
 TEST_F(VmmPg, AfterAnInterpretedInstructionDirectExecutionResumesAtTheNextOne) {
@@ -178,7 +188,7 @@ TEST_F(VmmPg, AfterAnInterpretedInstructionDirectExecutionResumesAtTheNextOne) {
   std::string err;
   ASSERT_TRUE(v.start(guest(m, ".org 2\nrdr 100\nli 101, 5\nhalt\n", alloc_), err)) << err;
   EXPECT_EQ(v.step().how, VmmStep::Interpreted);
-  EXPECT_EQ(v.virtual_state().mem(0, 100), 511u);  // the virtual R, not the real one
+  EXPECT_EQ(v.virtual_state().mem(0, 100), 511u); // the virtual R, not the real one
   EXPECT_EQ(v.real().pc(), 3u);
   EXPECT_EQ(v.step().how, VmmStep::Direct);
   EXPECT_EQ(v.virtual_state().mem(0, 101), 5u);
@@ -187,11 +197,11 @@ TEST_F(VmmPg, AfterAnInterpretedInstructionDirectExecutionResumesAtTheNextOne) {
 
 TEST_F(VmmPg, HybridInterpretsEverySupervisorInstructionAndRunsUserCodeDirectly) {
   auto v = start(enter_user(40, 63, "li 5, 9\nli 6, 10\nsvc\n"), Strategy::Hybrid);
-  EXPECT_EQ(v->step().how, VmmStep::Interpreted);  // lpsw
-  EXPECT_EQ(v->step().how, VmmStep::Direct);       // li, in user mode
+  EXPECT_EQ(v->step().how, VmmStep::Interpreted); // lpsw
+  EXPECT_EQ(v->step().how, VmmStep::Direct);      // li, in user mode
   EXPECT_EQ(v->step().how, VmmStep::Direct);
-  EXPECT_EQ(v->step().how, VmmStep::Reflected);    // svc
-  VmmStep h = v->step();                           // halt, in supervisor mode again
+  EXPECT_EQ(v->step().how, VmmStep::Reflected); // svc
+  VmmStep h = v->step();                        // halt, in supervisor mode again
   EXPECT_EQ(h.how, VmmStep::Interpreted);
   EXPECT_TRUE(h.halted);
   EXPECT_EQ(v->counts().direct, 2u);
@@ -200,12 +210,16 @@ TEST_F(VmmPg, HybridInterpretsEverySupervisorInstructionAndRunsUserCodeDirectly)
 }
 
 TEST_F(VmmPg, TrapAndEmulateRunsTheSameInnocuousSupervisorCodeDirectly) {
-  auto v = start(".org 2\n" "li 5, 9\nli 6, 10\nhalt\n", Strategy::TrapAndEmulate);
+  auto v = start(".org 2\n"
+                 "li 5, 9\nli 6, 10\nhalt\n",
+                 Strategy::TrapAndEmulate);
   EXPECT_EQ(v->step().how, VmmStep::Direct);
-  auto h = start(".org 2\n" "li 5, 9\nli 6, 10\nhalt\n", Strategy::Hybrid);
+  auto h = start(".org 2\n"
+                 "li 5, 9\nli 6, 10\nhalt\n",
+                 Strategy::Hybrid);
   EXPECT_EQ(h->step().how, VmmStep::Interpreted);
   EXPECT_EQ(h->virtual_state().mem(0, 5), 9u);
-  EXPECT_EQ(h->real().mem(0, 256 + 5), 9u);  // the interpreter's store reaches the real window
+  EXPECT_EQ(h->real().mem(0, 256 + 5), 9u); // the interpreter's store reaches the real window
 }
 
 } // namespace popek

@@ -19,15 +19,15 @@ namespace {
 
 struct Statement {
   int line = 0;
-  std::string code;          // the line without its comment
-  std::vector<Token> toks;   // tokens of `code` (directives and labels use them)
-  std::string text;          // the statement, for listings
+  std::string code;        // the line without its comment
+  std::vector<Token> toks; // tokens of `code` (directives and labels use them)
+  std::string text;        // the statement, for listings
   uint64_t addr = 0;
   int insn = -1;
   std::vector<MatchedOperand> operands;
-  size_t col = 0;            // where the statement starts
-  std::string directive;     // .word, .byte, .unit or .zero
-  size_t args_begin = 0;     // first token of a directive's operands
+  size_t col = 0;        // where the statement starts
+  std::string directive; // .word, .byte, .unit or .zero
+  size_t args_begin = 0; // first token of a directive's operands
 };
 
 struct LineError {
@@ -89,7 +89,7 @@ private:
     std::string line;
     int ln = 0;
     uint64_t loc = 0;
-    std::optional<int64_t> phase;  // label value minus location, inside .phase
+    std::optional<int64_t> phase; // label value minus location, inside .phase
     while (std::getline(in, line)) {
       ++ln;
       Statement s;
@@ -97,9 +97,10 @@ private:
       s.code = line.substr(0, line.find(';'));
       size_t bad = 0;
       if (!tokenize_line(s.code, s.toks, bad))
-        fail(ln, bad, std::isdigit(static_cast<unsigned char>(s.code[bad]))
-                          ? "malformed number"
-                          : "unexpected character '" + std::string(1, s.code[bad]) + "'");
+        fail(ln, bad,
+             std::isdigit(static_cast<unsigned char>(s.code[bad]))
+                 ? "malformed number"
+                 : "unexpected character '" + std::string(1, s.code[bad]) + "'");
       size_t p = 0;
       while (p + 1 < s.toks.size() && s.toks[p].kind == Token::Ident && s.toks[p + 1].text == ":" &&
              s.toks[p].text[0] != '.') {
@@ -145,8 +146,9 @@ private:
     }
     if (hits.empty()) fail(s.line, best.col, best.msg);
     if (hits.size() > 1)
-      fail(s.line, head.col, "ambiguous: matches both '" + m_.insns[static_cast<size_t>(hits[0])].name +
-                                 "' and '" + m_.insns[static_cast<size_t>(hits[1])].name + "'");
+      fail(s.line, head.col,
+           "ambiguous: matches both '" + m_.insns[static_cast<size_t>(hits[0])].name + "' and '" +
+               m_.insns[static_cast<size_t>(hits[1])].name + "'");
     s.insn = hits[0];
   }
 
@@ -157,7 +159,10 @@ private:
     auto one_arg = [&](const char* what) -> int64_t {
       size_t e = expr_end(s.toks, a, "", cx_);
       if (e == SIZE_MAX || e != s.toks.size())
-        fail(s.line, e != SIZE_MAX && e < s.toks.size() ? s.toks[e].col : a < s.toks.size() ? s.toks[a].col : end_col(s),
+        fail(s.line,
+             e != SIZE_MAX && e < s.toks.size() ? s.toks[e].col
+             : a < s.toks.size()                ? s.toks[a].col
+                                                : end_col(s),
              std::string("expected ") + what);
       return eval(s, s.toks, a, e);
     };
@@ -235,15 +240,16 @@ private:
                  : is_signed   ? (int64_t{1} << (f.width - 1)) - 1
                                : (int64_t{1} << f.width) - 1;
     if (x < lo || x > hi)
-      fail(s.line, op.begin, fmt::format("{} does not fit in the {}-bit {}field '{}' ({}..{})", x, f.width,
-                                         is_signed ? "signed " : "", f.name, lo, hi));
+      fail(s.line, op.begin,
+           fmt::format("{} does not fit in the {}-bit {}field '{}' ({}..{})", x, f.width, is_signed ? "signed " : "",
+                       f.name, lo, hi));
     uint64_t v = static_cast<uint64_t>(x) & width_mask(f.width);
     // Bits no slice of the encoding holds (e.g. the low bit of a branch offset) must be 0.
     uint64_t kept = 0;
     for (const model::Slice& sl : f.slices) kept |= width_mask(sl.hi - sl.lo + 1) << sl.lo;
     if (v & ~kept)
-      fail(s.line, op.begin, fmt::format("{} cannot be encoded: field '{}' holds only bits 0x{:x} of its value", x,
-                                         f.name, kept));
+      fail(s.line, op.begin,
+           fmt::format("{} cannot be encoded: field '{}' holds only bits 0x{:x} of its value", x, f.name, kept));
     return v;
   }
 

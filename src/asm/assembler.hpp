@@ -13,7 +13,7 @@ namespace popek::assembler {
 
 struct AsmResult {
   Image image;
-  std::string error;  // "file:line:col: message"; empty on success
+  std::string error; // "file:line:col: message"; empty on success
 };
 
 // `first_line`: the line number of the text's first line in `path` (a program

@@ -47,7 +47,7 @@ std::string disassemble(const model::Model& m, const Image& img) {
     int insn = -1;
     Bits raw = 0;
     for (unsigned k = 1; k <= dec.max_units(); ++k) {
-      if (addr + k * m.fetch_step > mem.size) break;  // would wrap past the end of memory: data
+      if (addr + k * m.fetch_step > mem.size) break; // would wrap past the end of memory: data
       if (!fetch_from(m, img.units, addr, k, raw)) break;
       auto r = dec.lookup(raw, k);
       if (r.kind == model::Decoder::Result::Match) {

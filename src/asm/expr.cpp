@@ -22,20 +22,31 @@ public:
       p_ += op.size();
       int64_t rhs = binary(pr + 1);
       uint64_t a = static_cast<uint64_t>(lhs), b = static_cast<uint64_t>(rhs);
-      if (op == "|") lhs = static_cast<int64_t>(a | b);
-      else if (op == "^") lhs = static_cast<int64_t>(a ^ b);
-      else if (op == "&") lhs = static_cast<int64_t>(a & b);
-      else if (op == "<<") lhs = b >= 64 ? 0 : static_cast<int64_t>(a << b);
-      else if (op == ">>") lhs = b >= 64 ? 0 : static_cast<int64_t>(a >> b);
-      else if (op == "+") lhs = static_cast<int64_t>(a + b);
-      else if (op == "-") lhs = static_cast<int64_t>(a - b);
-      else if (op == "*") lhs = static_cast<int64_t>(a * b);
+      if (op == "|")
+        lhs = static_cast<int64_t>(a | b);
+      else if (op == "^")
+        lhs = static_cast<int64_t>(a ^ b);
+      else if (op == "&")
+        lhs = static_cast<int64_t>(a & b);
+      else if (op == "<<")
+        lhs = b >= 64 ? 0 : static_cast<int64_t>(a << b);
+      else if (op == ">>")
+        lhs = b >= 64 ? 0 : static_cast<int64_t>(a >> b);
+      else if (op == "+")
+        lhs = static_cast<int64_t>(a + b);
+      else if (op == "-")
+        lhs = static_cast<int64_t>(a - b);
+      else if (op == "*")
+        lhs = static_cast<int64_t>(a * b);
       else if (rhs == 0 || (op == "/" && lhs == INT64_MIN && rhs == -1)) {
         if (eval_) throw ExprError{op_col, rhs == 0 ? "division by zero" : "division overflows"};
         lhs = 0;
-      } else if (rhs == -1) lhs = op == "/" ? -lhs : 0;  // avoids INT64_MIN % -1, which traps
-      else if (op == "/") lhs = lhs / rhs;
-      else lhs = lhs % rhs;
+      } else if (rhs == -1)
+        lhs = op == "/" ? -lhs : 0; // avoids INT64_MIN % -1, which traps
+      else if (op == "/")
+        lhs = lhs / rhs;
+      else
+        lhs = lhs % rhs;
     }
   }
 
@@ -52,8 +63,8 @@ private:
   int prec(std::string& op) const {
     if (p_ >= end_ || t_[p_].kind != Token::Punct) return 0;
     const std::string& x = t_[p_].text;
-    bool pair = p_ + 1 < end_ && t_[p_ + 1].kind == Token::Punct && t_[p_ + 1].text == x &&
-                t_[p_ + 1].col == t_[p_].col + 1;
+    bool pair =
+        p_ + 1 < end_ && t_[p_ + 1].kind == Token::Punct && t_[p_ + 1].text == x && t_[p_ + 1].col == t_[p_].col + 1;
     if ((x == "<" || x == ">") && pair) {
       op = x + x;
       return 4;

@@ -20,7 +20,7 @@ struct ExprError {
 
 struct ExprContext {
   const std::map<std::string, uint64_t>& symbols;
-  const std::set<std::string>& regnames;  // lower-cased; never symbols
+  const std::set<std::string>& regnames; // lower-cased; never symbols
 };
 
 // The end of the expression starting at token `p`, or SIZE_MAX if none starts

@@ -24,8 +24,8 @@ std::vector<uint64_t> to_units(const model::Model& m, Bits raw, unsigned fetch_u
   return out;
 }
 
-bool fetch_from(const model::Model& m, const std::map<uint64_t, uint64_t>& units, uint64_t addr,
-                unsigned fetch_units, Bits& raw) {
+bool fetch_from(const model::Model& m, const std::map<uint64_t, uint64_t>& units, uint64_t addr, unsigned fetch_units,
+                Bits& raw) {
   const model::Memory& mem = m.mems[m.code_mem];
   raw = 0;
   uint64_t a = addr;
@@ -78,7 +78,9 @@ bool read_image(const model::Model& m, const std::string& path, const std::strin
     size_t semi = line.find(';');
     std::string body = line.substr(0, semi);
     size_t i = 0;
-    auto skip = [&] { while (i < body.size() && std::isspace(static_cast<unsigned char>(body[i]))) ++i; };
+    auto skip = [&] {
+      while (i < body.size() && std::isspace(static_cast<unsigned char>(body[i]))) ++i;
+    };
     auto hex = [&](uint64_t& v) -> bool {
       size_t start = i;
       v = 0;
@@ -105,7 +107,8 @@ bool read_image(const model::Model& m, const std::string& path, const std::strin
       size_t col = i;
       uint64_t v = 0;
       if (!hex(v)) return fail(col, "expected a hexadecimal unit value");
-      if (v & ~width_mask(mem.unit)) return fail(col, fmt::format("value {:x} does not fit in a {}-bit unit", v, mem.unit));
+      if (v & ~width_mask(mem.unit))
+        return fail(col, fmt::format("value {:x} does not fit in a {}-bit unit", v, mem.unit));
       if (addr >= mem.size) return fail(col, "the line runs past the end of memory");
       if (img.units.count(addr)) return fail(col, fmt::format("address {:x} is given twice", addr));
       img.units[addr++] = v;

@@ -12,8 +12,10 @@ bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || 
 bool parse_number(const std::string& s, uint64_t& v) {
   int base = 10;
   size_t i = 0;
-  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) base = 16, i = 2;
-  else if (s.size() > 2 && s[0] == '0' && (s[1] == 'b' || s[1] == 'B')) base = 2, i = 2;
+  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+    base = 16, i = 2;
+  else if (s.size() > 2 && s[0] == '0' && (s[1] == 'b' || s[1] == 'B'))
+    base = 2, i = 2;
   v = 0;
   if (i >= s.size()) return false;
   for (; i < s.size(); ++i) {

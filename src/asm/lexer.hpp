@@ -12,7 +12,7 @@ struct Token {
   enum Kind { Ident, Number, Punct } kind;
   std::string text;
   uint64_t value = 0;
-  size_t col = 0;  // 0-based column in the line
+  size_t col = 0; // 0-based column in the line
 };
 
 // False with `bad` set to the column of a character that starts no token.

@@ -30,8 +30,8 @@ std::string template_mnemonic(const model::Syntax& s) {
 }
 
 namespace {
-bool match_chars(const model::Model& m, unsigned insn, const std::string& line, size_t start,
-                 const ExprContext& cx, std::vector<MatchedOperand>& ops, MatchFail& fail) {
+bool match_chars(const model::Model& m, unsigned insn, const std::string& line, size_t start, const ExprContext& cx,
+                 std::vector<MatchedOperand>& ops, MatchFail& fail) {
   const model::Instruction& in = m.insns[insn];
   const auto& pieces = in.syntax.pieces;
   size_t p = start;
@@ -54,7 +54,8 @@ bool match_chars(const model::Model& m, unsigned insn, const std::string& line, 
         // Space may precede punctuation, and a word that starts after punctuation.
         bool word_start = word_char(c) && (i == 0 ? k > 0 : !word_char(t[i - 1]));
         if (!word_char(c) || word_start) p = skip_space(line, p);
-        if (p >= line.size() || std::tolower(static_cast<unsigned char>(line[p])) != std::tolower(static_cast<unsigned char>(c))) {
+        if (p >= line.size() ||
+            std::tolower(static_cast<unsigned char>(line[p])) != std::tolower(static_cast<unsigned char>(c))) {
           fail = {p, "expected '" + std::string(1, c) + "', found " + describe_at(line, p)};
           return false;
         }
@@ -90,7 +91,7 @@ bool match_chars(const model::Model& m, unsigned insn, const std::string& line, 
     } else {
       std::vector<Token> toks;
       size_t bad = 0;
-      tokenize_line(line.substr(p), toks, bad);  // an untokenizable rest just ends the expression
+      tokenize_line(line.substr(p), toks, bad); // an untokenizable rest just ends the expression
       std::string stop;
       if (k + 1 < pieces.size() && pieces[k + 1].kind == model::SyntaxPiece::Text) {
         size_t q = pieces[k + 1].text.find_first_not_of(' ');
@@ -115,8 +116,8 @@ bool match_chars(const model::Model& m, unsigned insn, const std::string& line, 
 }
 } // namespace
 
-bool match_template(const model::Model& m, unsigned insn, const std::string& line, size_t start,
-                    const ExprContext& cx, std::vector<MatchedOperand>& ops, MatchFail& fail) {
+bool match_template(const model::Model& m, unsigned insn, const std::string& line, size_t start, const ExprContext& cx,
+                    std::vector<MatchedOperand>& ops, MatchFail& fail) {
   if (match_chars(m, insn, line, start, cx, ops, fail)) return true;
   // A failure at the end of the line points just after its last character.
   size_t end = line.find_last_not_of(" \t\r") + 1;

@@ -14,20 +14,20 @@ namespace popek::assembler {
 
 struct MatchedOperand {
   unsigned field = 0;
-  unsigned piece = 0;       // the syntax piece it fills
-  size_t begin = 0, end = 0;  // characters of the operand in the line
-  bool reg = false;         // a register name: its index is known already
+  unsigned piece = 0;        // the syntax piece it fills
+  size_t begin = 0, end = 0; // characters of the operand in the line
+  bool reg = false;          // a register name: its index is known already
   uint64_t reg_index = 0;
 };
 
 struct MatchFail {
-  size_t col = 0;  // 0-based column in the line
+  size_t col = 0; // 0-based column in the line
   std::string msg;
 };
 
 // Matches `line` from character `start` against instruction `insn`'s template.
-bool match_template(const model::Model& m, unsigned insn, const std::string& line, size_t start,
-                    const ExprContext& cx, std::vector<MatchedOperand>& ops, MatchFail& fail);
+bool match_template(const model::Model& m, unsigned insn, const std::string& line, size_t start, const ExprContext& cx,
+                    std::vector<MatchedOperand>& ops, MatchFail& fail);
 
 // The mnemonic of a template: its leading word, lower-cased.
 std::string template_mnemonic(const model::Syntax& s);

@@ -29,15 +29,18 @@ int run_diff(const DiffOptions& o) {
   if (!img) return kBadInput;
   diff::Options opts;
   opts.strategy = o.strategy == "hybrid" ? vmm::Strategy::Hybrid : vmm::Strategy::TrapAndEmulate;
-  opts.allocation = o.allocation.empty() ? diff::default_allocation(m) : vmm::Allocation{o.allocation[0], o.allocation[1]};
+  opts.allocation =
+      o.allocation.empty() ? diff::default_allocation(m) : vmm::Allocation{o.allocation[0], o.allocation[1]};
   opts.max_steps = o.max_steps;
   std::vector<diff::Setting> settings;
   for (const std::string& s : o.settings) {
     size_t eq = s.find('=');
     diff::Setting st;
     std::string err;
-    if (eq == std::string::npos) err = "expected NAME=VALUE";
-    else diff::parse_setting(m, s.substr(0, eq), s.substr(eq + 1), st, err);
+    if (eq == std::string::npos)
+      err = "expected NAME=VALUE";
+    else
+      diff::parse_setting(m, s.substr(0, eq), s.substr(eq + 1), st, err);
     if (!err.empty()) {
       std::cerr << "popek: --set " << s << ": " << err << "\n";
       return kBadInput;
@@ -53,8 +56,8 @@ int run_diff(const DiffOptions& o) {
   }
   nlohmann::json trace = nlohmann::json::array();
   if (o.trace && !o.json)
-    fmt::print("{:>6}  {:<{}}  {:<24} {:<44} | vmm ({})\n", "step", "pc", (m.pc().width + 3) / 4, "instruction", "native",
-               vmm::strategy_name(opts.strategy));
+    fmt::print("{:>6}  {:<{}}  {:<24} {:<44} | vmm ({})\n", "step", "pc", (m.pc().width + 3) / 4, "instruction",
+               "native", vmm::strategy_name(opts.strategy));
   diff::Result r = ls.run([&](uint64_t step, const diff::Lockstep::Step& s) {
     if (!o.trace) return;
     if (o.json) {
@@ -83,9 +86,12 @@ int run_diff(const DiffOptions& o) {
     std::cout << j.dump(2) << "\n";
     return rc;
   }
-  if (r.divergence) fmt::print("{}", divergence_report(m, *r.divergence, opts.strategy));
-  else if (r.halted) fmt::print("equivalent: both halted after {} guest instructions\n", r.steps);
-  else fmt::print("no divergence in {} guest instructions, but the guest did not halt (raise --max-steps)\n", r.steps);
+  if (r.divergence)
+    fmt::print("{}", divergence_report(m, *r.divergence, opts.strategy));
+  else if (r.halted)
+    fmt::print("equivalent: both halted after {} guest instructions\n", r.steps);
+  else
+    fmt::print("no divergence in {} guest instructions, but the guest did not halt (raise --max-steps)\n", r.steps);
   fmt::print("efficiency: {:.1f}% executed directly ({} direct, {} interpreted, {} reflected)\n",
              100.0 * r.efficiency(), r.counts.direct, r.counts.interpreted, r.counts.reflected);
   return rc;
@@ -94,7 +100,8 @@ int run_diff(const DiffOptions& o) {
 
 void setup_diff(CLI::App& app, int& rc) {
   auto o = std::make_shared<DiffOptions>();
-  auto* sub = app.add_subcommand("diff", "Run a guest natively and under a VMM in lockstep; explain the first divergence");
+  auto* sub =
+      app.add_subcommand("diff", "Run a guest natively and under a VMM in lockstep; explain the first divergence");
   sub->add_option("MODEL", o->model, "Bundled model name or path of a .isa file")->required();
   sub->add_option("PROGRAM", o->program, "Assembly source, or a memory image (.img, or - for stdin)")->required();
   sub->add_option("--vmm", o->strategy, "trap-emulate (default) or hybrid")

@@ -24,7 +24,7 @@ struct ReplayOptions {
 bool collect(const std::string& path, std::vector<std::string>& out) {
   std::error_code ec;
   if (!fs::is_directory(path, ec)) {
-    out.push_back(path);  // a missing file is reported by the replay itself
+    out.push_back(path); // a missing file is reported by the replay itself
     return true;
   }
   std::vector<std::string> found;

@@ -45,8 +45,8 @@ int run_run(const RunOptions& o) {
     if (o.trace) {
       std::string what = describe_outcome(m, last);
       if (o.json) {
-        nlohmann::json t{{"step", steps}, {"pc", pc}, {"mode", mode}, {"insn", insn_text(m, last)},
-                         {"changes", changes_json(mc)}};
+        nlohmann::json t{
+            {"step", steps}, {"pc", pc}, {"mode", mode}, {"insn", insn_text(m, last)}, {"changes", changes_json(mc)}};
         if (!what.empty()) t["event"] = what;
         trace.push_back(t);
       } else {
@@ -96,8 +96,7 @@ int run_run(const RunOptions& o) {
     if (o.trace) j["trace"] = trace;
     std::cout << j.dump(2) << "\n";
   } else {
-    if (halted)
-      fmt::print("halted after {} steps at {}={:0{}x}\n", steps, m.pc().name, mc.pc(), pcw);
+    if (halted) fmt::print("halted after {} steps at {}={:0{}x}\n", steps, m.pc().name, mc.pc(), pcw);
     fmt::print("registers:\n{}", describe_registers(mc));
     fmt::print("memory changed by the program:\n{}", mem_text.empty() ? "  (none)\n" : mem_text);
   }

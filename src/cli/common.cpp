@@ -36,8 +36,7 @@ std::shared_ptr<const model::Model> load_model_arg(const std::string& arg) {
     if (!fs::exists(path)) {
       std::string names;
       for (const std::string& p : bundled_models()) names += (names.empty() ? "" : ", ") + fs::path(p).stem().string();
-      std::cerr << "popek: unknown model '" << arg << "' (bundled: " << names
-                << "; or give the path of a .isa file)\n";
+      std::cerr << "popek: unknown model '" << arg << "' (bundled: " << names << "; or give the path of a .isa file)\n";
       return nullptr;
     }
   }
@@ -83,7 +82,7 @@ void load_image(machine::Machine& mc, const assembler::Image& img) {
 
 bool write_output(const std::string& path, const std::string& text) {
   if (path.empty() || path == "-") {
-    std::cout << text << std::flush;  // before any summary on stderr
+    std::cout << text << std::flush; // before any summary on stderr
     return true;
   }
   std::string err;

@@ -15,10 +15,10 @@ namespace popek::cli {
 
 // Exit codes (docs/cli.md).
 constexpr int kOk = 0;
-constexpr int kNotHalted = 1;  // `run`: the step budget ran out
-constexpr int kFailed = 1;     // `diff`: divergent; `replay`: a case failed
+constexpr int kNotHalted = 1; // `run`: the step budget ran out
+constexpr int kFailed = 1;    // `diff`: divergent; `replay`: a case failed
 constexpr int kBadInput = 2;
-constexpr int kInconclusive = 3;  // `diff`: no divergence, but the guest did not halt
+constexpr int kInconclusive = 3; // `diff`: no divergence, but the guest did not halt
 
 // The folder of bundled models: $POPEK_MODELS, else the source tree's models/.
 std::string models_dir();

@@ -111,9 +111,7 @@ private:
   // A block (state or program) runs on over indented, blank and comment lines.
   static bool in_block(const std::string& l) { return indented(l) || trim(l).empty() || comment(l); }
 
-  [[noreturn]] void fail(int line, int col, const std::string& msg) const {
-    throw InputError({path_, line, col}, msg);
-  }
+  [[noreturn]] void fail(int line, int col, const std::string& msg) const { throw InputError({path_, line, col}, msg); }
   void once(bool& seen, int ln, const char* what) {
     if (seen) fail(ln, 1, std::string("a second '") + what + "' line");
     seen = true;
@@ -157,7 +155,8 @@ private:
     if (!(w >> at) || at != "at" || !(w >> e.insn))
       fail(ln, col, "'expect divergent' continues with 'at INSTRUCTION in COMPONENT, ...'");
     std::string in;
-    if (!(w >> in) || in != "in") fail(ln, col, "'expect divergent at " + e.insn + "' continues with 'in COMPONENT, ...'");
+    if (!(w >> in) || in != "in")
+      fail(ln, col, "'expect divergent at " + e.insn + "' continues with 'in COMPONENT, ...'");
     std::string tail;
     std::getline(w, tail);
     size_t k = tail.find(" kind ");
@@ -166,8 +165,7 @@ private:
       tail = tail.substr(0, k);
       bool known = false;
       for (const char* x : kKinds) known |= e.kind == x;
-      if (!known)
-        fail(ln, col, "unknown kind '" + e.kind + "' (equivalence, resource-control, isolation, allocation)");
+      if (!known) fail(ln, col, "unknown kind '" + e.kind + "' (equivalence, resource-control, isolation, allocation)");
     }
     std::istringstream comps(tail);
     std::string part;

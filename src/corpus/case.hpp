@@ -24,20 +24,20 @@ namespace popek::corpus {
 
 struct Expectation {
   bool divergent = false;
-  std::string insn;                     // the instruction's mnemonic in the model
-  std::vector<std::string> components;  // "mode", "R", "r[3]", "E[12]", "halt"
-  std::string kind;                     // "" (any), "equivalence", "resource-control", "isolation", "allocation"
+  std::string insn;                    // the instruction's mnemonic in the model
+  std::vector<std::string> components; // "mode", "R", "r[3]", "E[12]", "halt"
+  std::string kind;                    // "" (any), "equivalence", "resource-control", "isolation", "allocation"
 };
 
 struct StateLine {
   std::string name, value;
-  Loc loc;  // of the name
+  Loc loc; // of the name
 };
 
 struct Case {
   std::string path;
-  std::string comment;  // the leading comment lines, without '#'
-  std::string model;    // as written
+  std::string comment; // the leading comment lines, without '#'
+  std::string model;   // as written
   Loc model_loc;
   std::string strategy = "trap-emulate";
   std::optional<std::pair<uint64_t, uint64_t>> allocation;
@@ -45,7 +45,7 @@ struct Case {
   uint64_t max_steps = 10000;
   std::vector<StateLine> state;
   std::string program;
-  int program_line = 0;  // the file line of the program's first line
+  int program_line = 0; // the file line of the program's first line
   Expectation expect;
   Loc expect_loc;
 };

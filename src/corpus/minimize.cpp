@@ -94,7 +94,7 @@ private:
   void shrink_value(Case& c, size_t i) {
     const std::string& v = c.state[i].value;
     auto n = parse_number(v);
-    if (!n) return;  // a mode's name, or negative
+    if (!n) return; // a mode's name, or negative
     uint64_t x = *n;
     auto attempt = [&](uint64_t y) {
       Case t = c;

@@ -7,10 +7,10 @@
 namespace popek::corpus {
 
 struct MinimizeStats {
-  unsigned runs = 0;                           // lockstep runs tried
-  size_t lines_before = 0, lines_after = 0;    // program lines (blank and comment lines not counted)
-  size_t state_before = 0, state_after = 0;    // state lines
-  uint64_t steps_before = 0, steps_after = 0;  // max-steps
+  unsigned runs = 0;                          // lockstep runs tried
+  size_t lines_before = 0, lines_after = 0;   // program lines (blank and comment lines not counted)
+  size_t state_before = 0, state_after = 0;   // state lines
+  uint64_t steps_before = 0, steps_after = 0; // max-steps
 };
 
 // Minimizes `c` into `out`: delta debugging over the program's lines, then each

@@ -3,8 +3,8 @@
 #include "asm/assembler.hpp"
 #include "diff/setup.hpp"
 #include "lang/load.hpp"
-#include "vmm/vmm.hpp"
 #include "util/files.hpp"
+#include "vmm/vmm.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -98,8 +98,10 @@ Expectation observed(const model::Model& m, const diff::Result& r) {
 bool meets(const Expectation& expected, const Expectation& seen, const diff::Result& r, std::string& why) {
   std::string at = r.divergence ? fmt::format(" (step {})", r.divergence->step) : "";
   if (!expected.divergent) {
-    if (seen.divergent) why = "expected equivalent, got " + describe(seen) + at;
-    else if (!r.halted) why = fmt::format("expected equivalent, but the guest did not halt in {} steps", r.steps);
+    if (seen.divergent)
+      why = "expected equivalent, got " + describe(seen) + at;
+    else if (!r.halted)
+      why = fmt::format("expected equivalent, but the guest did not halt in {} steps", r.steps);
     return why.empty();
   }
   std::vector<std::string> want = expected.components;

@@ -47,7 +47,7 @@ bool meets(const Expectation& expected, const Expectation& seen, const diff::Res
 
 struct Replay {
   enum Status { Passed, Failed, BadCase } status = BadCase;
-  std::string message;  // Failed: how the run differs; BadCase: file:line:col: message
+  std::string message; // Failed: how the run differs; BadCase: file:line:col: message
   diff::Result result;
   Expectation seen;
 };

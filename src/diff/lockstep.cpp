@@ -94,8 +94,7 @@ Divergence::Kind Lockstep::compare(const machine::Outcome& native, const vmm::Vm
       c.vmm = x.after;
       comps_.push_back(c);
     }
-    if (!comps_.empty())
-      return k == vmm::Violation::Isolation ? Divergence::Isolation : Divergence::ResourceControl;
+    if (!comps_.empty()) return k == vmm::Violation::Isolation ? Divergence::Isolation : Divergence::ResourceControl;
   }
   // Equivalence: every register, the storage either side wrote, and halting.
   auto n = native_.reg_cells();
@@ -106,7 +105,7 @@ Divergence::Kind Lockstep::compare(const machine::Outcome& native, const vmm::Vm
     uint64_t nv = native_.mem(mi, a), vv = v.mem(mi, a);
     if (nv == vv) return;
     for (const Component& c : comps_)
-      if (c.kind == Component::Memory && c.mem == mi && c.addr == a) return;  // both sides wrote it
+      if (c.kind == Component::Memory && c.mem == mi && c.addr == a) return; // both sides wrote it
     comps_.push_back({Component::Memory, 0, mi, a, nv, vv});
   };
   for (auto [mi, a] : vs.written) check_mem(mi, a);

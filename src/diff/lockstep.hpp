@@ -30,16 +30,17 @@ std::string component_name(const model::Model& m, const Component& c);
 
 struct Divergence {
   enum Kind { Equivalence, ResourceControl, Isolation, Allocation } kind = Equivalence;
-  uint64_t step = 0;                // 1-based
-  uint64_t pc = 0;                  // where the instruction is (virtual)
-  machine::Outcome native;          // what the instruction did natively
-  vmm::VmmStep vmm;                 // how the VMM ran it
+  uint64_t step = 0;       // 1-based
+  uint64_t pc = 0;         // where the instruction is (virtual)
+  machine::Outcome native; // what the instruction did natively
+  vmm::VmmStep vmm;        // how the VMM ran it
   std::vector<Component> components;
-  std::vector<uint64_t> before;     // the virtual register cells before the instruction
+  std::vector<uint64_t> before; // the virtual register cells before the instruction
 };
 const char* kind_name(Divergence::Kind k);
 // The mnemonic of the instruction a step ran ("(fetch)" or "(undefined)" otherwise).
-std::string insn_name(const model::Model& m, const machine::Outcome& o);  // "equivalence", "resource control", "isolation", "allocation"
+std::string insn_name(const model::Model& m,
+                      const machine::Outcome& o); // "equivalence", "resource control", "isolation", "allocation"
 
 struct Options {
   vmm::Strategy strategy = vmm::Strategy::TrapAndEmulate;
@@ -53,10 +54,10 @@ vmm::Allocation default_allocation(const model::Model& m);
 
 struct Result {
   uint64_t steps = 0;
-  bool halted = false;  // both sides halted, together
+  bool halted = false; // both sides halted, together
   std::optional<Divergence> divergence;
   vmm::Vmm::Counts counts;
-  double efficiency() const;  // share of guest instructions executed directly
+  double efficiency() const; // share of guest instructions executed directly
 };
 
 class Lockstep {
@@ -67,9 +68,9 @@ public:
   bool start(const machine::Machine& initial, std::string& error);
 
   struct Step {
-    uint64_t pc = 0;  // where the instruction was
+    uint64_t pc = 0; // where the instruction was
     machine::Outcome native;
-    const vmm::VmmStep& vmm;  // valid until the next step
+    const vmm::VmmStep& vmm; // valid until the next step
     // Null unless this step diverged (a pointer, so the common step carries no
     // large empty record).
     std::unique_ptr<Divergence> divergence;
@@ -96,7 +97,7 @@ private:
   vmm::Vmm vmm_;
   uint64_t steps_ = 0;
   std::vector<uint64_t> before_;
-  std::vector<Component> comps_;  // reused every step: comparing allocates nothing
+  std::vector<Component> comps_; // reused every step: comparing allocates nothing
 };
 
 } // namespace popek::diff

@@ -35,7 +35,8 @@ bool parse_target(const model::Model& m, const std::string& name, Setting& s, st
     indexed = true;
   }
   std::string field;
-  if (p < name.size() && name[p] == '.') field = name.substr(p + 1);
+  if (p < name.size() && name[p] == '.')
+    field = name.substr(p + 1);
   else if (p != name.size()) {
     error = "cannot read '" + name + "' as a register, a field or a memory unit";
     return false;
@@ -62,8 +63,8 @@ bool parse_target(const model::Model& m, const std::string& name, Setting& s, st
   }
   const model::Register& reg = m.regs[static_cast<size_t>(r)];
   if (reg.file != indexed || index >= reg.count) {
-    error = reg.file ? "'" + base + "' is a register file of " + std::to_string(reg.count) + " entries: write " +
-                           base + "[0.." + std::to_string(reg.count - 1) + "]"
+    error = reg.file ? "'" + base + "' is a register file of " + std::to_string(reg.count) + " entries: write " + base +
+                           "[0.." + std::to_string(reg.count - 1) + "]"
                      : "'" + base + "' is not a register file";
     return false;
   }
@@ -103,7 +104,8 @@ bool parse_setting(const model::Model& m, const std::string& name, const std::st
   auto n = parse_number(digits);
   uint64_t v = n.value_or(0);
   if (!n) {
-    error = "'" + value + "' is not a number" + std::string(s.cell == m.regs[m.mode_reg].slot && !s.memory ? " or a mode" : "");
+    error = "'" + value + "' is not a number" +
+            std::string(s.cell == m.regs[m.mode_reg].slot && !s.memory ? " or a mode" : "");
     return false;
   }
   uint64_t mask = model::width_mask(w);
@@ -124,8 +126,8 @@ bool initial_state(machine::Machine& out, const vmm::Allocation& a, const std::v
   if (m.vmm.present) out.apply_vmm_reset(a.base, a.size);
   for (const auto& [addr, v] : program.units) {
     if (addr >= a.size) {
-      error = "the program reaches address " + std::to_string(addr) + ", outside the VM's " +
-              std::to_string(a.size) + " units of storage";
+      error = "the program reaches address " + std::to_string(addr) + ", outside the VM's " + std::to_string(a.size) +
+              " units of storage";
       return false;
     }
     out.set_mem(m.code_mem, addr, v);

@@ -17,21 +17,21 @@ using ExprP = std::unique_ptr<Expr>;
 
 struct Expr {
   enum Kind {
-    Int,     // value
-    Name,    // name
-    Unary,   // op, args[0]
-    Binary,  // op, args[0], args[1]
-    Index,   // args[0][args[1]] or args[0][args[1], args[2]] (file, memory, bit)
-    Slice,   // args[0][args[1] : args[2]]
-    Member,  // args[0].name
-    Call,    // name(args...)
-    Ite,     // if args[0] then args[1] else args[2]
+    Int,    // value
+    Name,   // name
+    Unary,  // op, args[0]
+    Binary, // op, args[0], args[1]
+    Index,  // args[0][args[1]] or args[0][args[1], args[2]] (file, memory, bit)
+    Slice,  // args[0][args[1] : args[2]]
+    Member, // args[0].name
+    Call,   // name(args...)
+    Ite,    // if args[0] then args[1] else args[2]
   } kind;
-  Loc loc;           // the operator (Binary), the '[' (Index, Slice), the '.' (Member), else the start
-  Loc start;         // where the whole expression starts
-  int depth = 1;     // height of the tree, bounded by the parser
-  std::string op;    // Unary, Binary
-  std::string name;  // Name, Member, Call
+  Loc loc;          // the operator (Binary), the '[' (Index, Slice), the '.' (Member), else the start
+  Loc start;        // where the whole expression starts
+  int depth = 1;    // height of the tree, bounded by the parser
+  std::string op;   // Unary, Binary
+  std::string name; // Name, Member, Call
   uint64_t value = 0;
   std::vector<ExprP> args;
 };
@@ -42,21 +42,21 @@ using Block = std::vector<StmtP>;
 
 struct Stmt {
   enum Kind {
-    Let,      // let name [: width] = expr
-    Assign,   // target = expr
-    If,       // if cond { body } else { orelse }
-    Require,  // require cond [else cause[(arg)]]
-    Trap,     // trap cause[(arg)]
+    Let,     // let name [: width] = expr
+    Assign,  // target = expr
+    If,      // if cond { body } else { orelse }
+    Require, // require cond [else cause[(arg)]]
+    Trap,    // trap cause[(arg)]
     Halt,
-    Return,   // return expr
-    Call,     // f(args) as a statement
+    Return, // return expr
+    Call,   // f(args) as a statement
   } kind;
   Loc loc;
-  std::string name;   // Let: local; Require/Trap: cause
-  ExprP width;        // Let (optional)
-  ExprP target;       // Assign
-  ExprP expr;         // Let/Assign value, If/Require condition, Trap/Require argument (arg), Return, Call
-  ExprP arg;          // Trap/Require argument
+  std::string name; // Let: local; Require/Trap: cause
+  ExprP width;      // Let (optional)
+  ExprP target;     // Assign
+  ExprP expr;       // Let/Assign value, If/Require condition, Trap/Require argument (arg), Return, Call
+  ExprP arg;        // Trap/Require argument
   Loc cause_loc;
   Block body, orelse;
 };
@@ -70,7 +70,7 @@ struct Param {
 struct FieldDecl {
   std::string name;
   Loc loc;
-  ExprP hi, lo;  // lo null: single bit
+  ExprP hi, lo; // lo null: single bit
   bool system = false;
 };
 
@@ -108,17 +108,17 @@ struct Decl {
   std::string endian;
   bool system = false, pc = false;
   ExprP reset;
-  std::vector<std::string> names;  // Modes: mode names; Register: assembler names
-  std::vector<ExprP> codes;        // Modes: encodings
+  std::vector<std::string> names; // Modes: mode names; Register: assembler names
+  std::vector<ExprP> codes;       // Modes: encodings
   std::vector<Loc> name_locs;
   std::vector<FieldDecl> fields;
   std::vector<Param> params;
   std::vector<EncToken> encoding;
   Loc syntax_loc;
   Block body;
-  ExprP wellformed;  // Vmm
+  ExprP wellformed; // Vmm
   Loc wellformed_loc;
-  Block vmm_reset;   // Vmm: the virtual system state a new VM starts with
+  Block vmm_reset; // Vmm: the virtual system state a new VM starts with
 };
 
 struct File {

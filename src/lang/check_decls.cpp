@@ -35,7 +35,7 @@ std::unique_ptr<Model> Checker::run() {
   declare_all();
   finish_registers();
   require_basics();
-  check_trap_entry(*trap_entry_);  // first: trap statements need its parameter widths
+  check_trap_entry(*trap_entry_); // first: trap statements need its parameter widths
   check_fetch(*fetch_);
   if (vmm_) check_vmm(*vmm_);
   for (const Decl* d : insn_decls_) check_insn(*d);
@@ -45,8 +45,8 @@ std::unique_ptr<Model> Checker::run() {
 }
 
 bool is_reserved(const std::string& name) {
-  static const std::set<std::string> reserved = {"mode", "word", "if", "then", "else", "let", "require", "trap",
-                                                 "halt", "return", "zext", "sext", "wellformed", "entry"};
+  static const std::set<std::string> reserved = {"mode", "word", "if",     "then", "else", "let",        "require",
+                                                 "trap", "halt", "return", "zext", "sext", "wellformed", "entry"};
   return reserved.count(name) != 0;
 }
 
@@ -128,7 +128,8 @@ void Checker::declare_all() {
 
 void Checker::declare(const Decl& d) {
   auto once = [&](const Decl*& slot, const char* what) {
-    if (slot) fail(d.loc, std::string("duplicate ") + what + " declaration (first at " + first_at(slot->loc, d.loc) + ")");
+    if (slot)
+      fail(d.loc, std::string("duplicate ") + what + " declaration (first at " + first_at(slot->loc, d.loc) + ")");
     slot = &d;
   };
   switch (d.kind) {
@@ -168,8 +169,8 @@ void Checker::declare(const Decl& d) {
       uint64_t code = cexpr(*d.codes[i]);
       for (const Mode& o : m_->modes)
         if (o.code == code)
-          fail(d.codes[i]->loc, "modes '" + o.name + "' and '" + d.names[i] +
-                                    "' have the same encoding " + std::to_string(code));
+          fail(d.codes[i]->loc,
+               "modes '" + o.name + "' and '" + d.names[i] + "' have the same encoding " + std::to_string(code));
       m_->modes.push_back({d.names[i], code});
     }
     break;
@@ -180,8 +181,8 @@ void Checker::declare(const Decl& d) {
     if (d.width) {
       c.width = width_of(*d.width, "constant width");
       if (c.value & ~width_mask(c.width))
-        fail(d.value->loc, "constant " + std::to_string(c.value) + " does not fit in " +
-                               std::to_string(c.width) + " bits");
+        fail(d.value->loc,
+             "constant " + std::to_string(c.value) + " does not fit in " + std::to_string(c.width) + " bits");
     }
     consts_[d.name] = c;
     break;
@@ -197,18 +198,17 @@ void Checker::declare(const Decl& d) {
     if (d.count) {
       uint64_t n = cexpr(*d.count);
       if (!is_pow2(n) || n < 2 || n > kMaxFileSize)
-        fail(d.count->loc, "register file size " + std::to_string(n) +
-                               " is not a power of two from 2 to " + std::to_string(kMaxFileSize));
+        fail(d.count->loc, "register file size " + std::to_string(n) + " is not a power of two from 2 to " +
+                               std::to_string(kMaxFileSize));
       r.file = true;
       r.count = static_cast<unsigned>(n);
       r.index_width = log2_exact(n);
       if (d.pc) fail(d.loc, "the pc cannot be a register file");
       if (d.system) fail(d.loc, "a register file cannot be system state; declare the system registers one by one");
       if (!d.names.empty() && d.names.size() != n)
-        fail(d.name_locs[0], "register file '" + d.name + "' has " + std::to_string(n) +
-                                 " entries but " + std::to_string(d.names.size()) + " names");
-      for (unsigned i = 0; i < n; ++i)
-        r.asm_names.push_back(d.names.empty() ? d.name + std::to_string(i) : d.names[i]);
+        fail(d.name_locs[0], "register file '" + d.name + "' has " + std::to_string(n) + " entries but " +
+                                 std::to_string(d.names.size()) + " names");
+      for (unsigned i = 0; i < n; ++i) r.asm_names.push_back(d.names.empty() ? d.name + std::to_string(i) : d.names[i]);
     } else if (!d.names.empty()) {
       fail(d.name_locs[0], "'names' is only for register files");
     }
@@ -216,8 +216,8 @@ void Checker::declare(const Decl& d) {
     if (d.reset) {
       r.reset = cexpr(*d.reset);
       if (r.reset & ~width_mask(r.width))
-        fail(d.reset->loc, "reset value " + std::to_string(r.reset) + " does not fit in " +
-                               std::to_string(r.width) + " bits");
+        fail(d.reset->loc,
+             "reset value " + std::to_string(r.reset) + " does not fit in " + std::to_string(r.width) + " bits");
     }
     uint64_t used = 0;
     for (const FieldDecl& fd : d.fields) {
@@ -225,7 +225,8 @@ void Checker::declare(const Decl& d) {
       f.name = fd.name;
       uint64_t hi = cexpr(*fd.hi), lo = fd.lo ? cexpr(*fd.lo) : hi;
       if (lo > hi)
-        fail(fd.loc, "field '" + f.name + "' [" + std::to_string(hi) + ":" + std::to_string(lo) + "] has its bounds reversed");
+        fail(fd.loc,
+             "field '" + f.name + "' [" + std::to_string(hi) + ":" + std::to_string(lo) + "] has its bounds reversed");
       f.hi = static_cast<unsigned>(std::min<uint64_t>(hi, 64));
       f.lo = static_cast<unsigned>(std::min<uint64_t>(lo, 64));
       f.system = fd.system;
@@ -248,8 +249,8 @@ void Checker::declare(const Decl& d) {
     uint64_t code = cexpr(*d.value);
     for (const TrapCause& t : m_->traps)
       if (t.code == code)
-        fail(d.value->loc, "trap causes '" + t.name + "' and '" + d.name +
-                               "' have the same code " + std::to_string(code));
+        fail(d.value->loc,
+             "trap causes '" + t.name + "' and '" + d.name + "' have the same code " + std::to_string(code));
     traps_[d.name] = static_cast<unsigned>(m_->traps.size());
     m_->traps.push_back({d.name, code});
     break;
@@ -258,8 +259,9 @@ void Checker::declare(const Decl& d) {
   case Decl::Undefined: {
     int& slot = d.kind == Decl::DefaultTrap ? m_->default_trap : m_->undefined_trap;
     const Decl*& first = d.kind == Decl::DefaultTrap ? default_decl_ : undefined_decl_;
-    if (first) fail(d.loc, std::string("duplicate '") + (d.kind == Decl::DefaultTrap ? "default" : "undefined") +
-                               " trap' declaration (first at " + first_at(first->loc, d.loc) + ")");
+    if (first)
+      fail(d.loc, std::string("duplicate '") + (d.kind == Decl::DefaultTrap ? "default" : "undefined") +
+                      " trap' declaration (first at " + first_at(first->loc, d.loc) + ")");
     first = &d;
     auto it = traps_.find(d.name);
     if (it == traps_.end()) fail(d.name_locs[0], "unknown trap cause '" + d.name + "' (declare it first)");
@@ -284,7 +286,7 @@ void Checker::declare(const Decl& d) {
 }
 
 void Checker::finish_registers() {
-  Loc top{file_.path, 0, 0};  // no line: the whole file lacks something
+  Loc top{file_.path, 0, 0}; // no line: the whole file lacks something
   if (m_->modes.empty()) fail(top, "missing 'modes' declaration");
   uint64_t maxc = 0;
   for (const Mode& md : m_->modes) maxc = std::max(maxc, md.code);
@@ -292,7 +294,7 @@ void Checker::finish_registers() {
   mode.name = "mode";
   mode.kind = RegKind::Mode;
   mode.width = bits_for(maxc);
-  mode.reset = m_->modes[0].code;  // machines start in their most privileged mode
+  mode.reset = m_->modes[0].code; // machines start in their most privileged mode
   m_->mode_reg = static_cast<unsigned>(m_->regs.size());
   m_->regs.push_back(mode);
   int pcs = 0;
@@ -320,8 +322,7 @@ void Checker::require_basics() {
       fail(mem.loc, "memory '" + mem.name + "' has units narrower than a word: say 'little' or 'big'");
   if (!fetch_) fail(top, "missing 'fetch' declaration: how the machine reads an instruction");
   if (!trap_entry_) fail(top, "missing 'trap entry' declaration: what a trap does to the state");
-  if (m_->undefined_trap < 0)
-    fail(top, "missing 'undefined trap CAUSE' declaration: what an undefined encoding does");
+  if (m_->undefined_trap < 0) fail(top, "missing 'undefined trap CAUSE' declaration: what an undefined encoding does");
   if (insn_decls_.empty()) fail(top, "the model declares no instructions");
 }
 

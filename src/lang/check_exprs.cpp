@@ -29,12 +29,10 @@ ExprId Checker::fix(const Val& v, unsigned width, const Loc& loc, const char* wh
         fail(loc, "-" + std::to_string(v.lit) + " does not fit in " + bits(width));
       return mk_const((~v.lit + 1) & width_mask(width), width);
     }
-    if (v.lit & ~width_mask(width))
-      fail(loc, std::to_string(v.lit) + " does not fit in " + bits(width));
+    if (v.lit & ~width_mask(width)) fail(loc, std::to_string(v.lit) + " does not fit in " + bits(width));
     return mk_const(v.lit, width);
   }
-  if (v.width != width)
-    fail(loc, std::string(what) + " has " + bits(v.width) + ", expected " + bits(width));
+  if (v.width != width) fail(loc, std::string(what) + " has " + bits(v.width) + ", expected " + bits(width));
   return v.id;
 }
 
@@ -83,8 +81,8 @@ Val Checker::elab_name(const lang::Expr& e) {
     Frame& f = frames_.back();
     for (auto it = f.scopes.rbegin(); it != f.scopes.rend(); ++it) {
       auto l = it->find(n);
-      if (l != it->end()) return typed(mk(Op::Local, routine_->locals[l->second].width, l->second),
-                                       routine_->locals[l->second].width);
+      if (l != it->end())
+        return typed(mk(Op::Local, routine_->locals[l->second].width, l->second), routine_->locals[l->second].width);
     }
     if (f.insn) {
       int fi = f.insn->enc.find_field(n);
@@ -154,17 +152,19 @@ Val Checker::elab_binary(const lang::Expr& e) {
   }
   if (o == "++") {
     ExprId x = need_width(a, L.start), y = need_width(b, R.start);
-    if (a.width + b.width > kMaxWidth)
-      fail(e.loc, "concatenation is " + bits(a.width + b.width) + ", more than 64");
+    if (a.width + b.width > kMaxWidth) fail(e.loc, "concatenation is " + bits(a.width + b.width) + ", more than 64");
     return typed(mk(Op::Concat, a.width + b.width, x, y), a.width + b.width);
   }
   if (o == "<<" || o == ">>" || o == ">>_s") {
     if (a.literal && b.literal && !a.negative && !b.negative && o != ">>_s") {
       Val v;
       v.literal = true;
-      if (o == ">>") v.lit = b.lit >= 64 ? 0 : a.lit >> b.lit;
-      else if (b.lit >= 64 || (a.lit << b.lit) >> b.lit != a.lit) fail(e.loc, "arithmetic on literals overflows 64 bits");
-      else v.lit = a.lit << b.lit;
+      if (o == ">>")
+        v.lit = b.lit >= 64 ? 0 : a.lit >> b.lit;
+      else if (b.lit >= 64 || (a.lit << b.lit) >> b.lit != a.lit)
+        fail(e.loc, "arithmetic on literals overflows 64 bits");
+      else
+        v.lit = a.lit << b.lit;
       return v;
     }
     ExprId x = need_width(a, L.start);
@@ -185,13 +185,20 @@ Val Checker::elab_binary(const lang::Expr& e) {
     if (a.negative || b.negative)
       fail(e.loc, "the width of this arithmetic on literals is unknown: give one side a width");
     uint64_t x = a.lit, y = b.lit, r = 0;
-    if (o == "+") r = x + y;
-    else if (o == "-") r = x - y;
-    else if (o == "*") r = x * y;
-    else if (o == "&") r = x & y;
-    else if (o == "|") r = x | y;
-    else if (o == "^") r = x ^ y;
-    else fail(e.loc, "the width of this operation on literals is unknown: give one side a width");
+    if (o == "+")
+      r = x + y;
+    else if (o == "-")
+      r = x - y;
+    else if (o == "*")
+      r = x * y;
+    else if (o == "&")
+      r = x & y;
+    else if (o == "|")
+      r = x | y;
+    else if (o == "^")
+      r = x ^ y;
+    else
+      fail(e.loc, "the width of this operation on literals is unknown: give one side a width");
     if ((o == "+" && r < x) || (o == "*" && x && r / x != y)) fail(e.loc, "arithmetic on literals overflows 64 bits");
     if (o == "-" && y > x) fail(e.loc, "arithmetic on literals goes below zero");
     Val v;
@@ -203,8 +210,7 @@ Val Checker::elab_binary(const lang::Expr& e) {
   ExprId x = a.literal ? fix(a, w, L.start, "") : a.id;
   ExprId y = b.literal ? fix(b, w, R.start, "") : b.id;
   if (!a.literal && !b.literal && a.width != b.width)
-    fail(e.loc, "operands of '" + o + "' have different widths: " + bits(a.width) + " and " +
-                    bits(b.width));
+    fail(e.loc, "operands of '" + o + "' have different widths: " + bits(a.width) + " and " + bits(b.width));
 
   struct Entry {
     const char* op;
@@ -212,13 +218,13 @@ Val Checker::elab_binary(const lang::Expr& e) {
     bool cmp, swap;
   };
   static const Entry table[] = {
-      {"+", Op::Add, false, false},  {"-", Op::Sub, false, false},  {"*", Op::Mul, false, false},
-      {"/", Op::UDiv, false, false}, {"%", Op::URem, false, false}, {"/_s", Op::SDiv, false, false},
-      {"%_s", Op::SRem, false, false}, {"&", Op::And, false, false}, {"|", Op::Or, false, false},
-      {"^", Op::Xor, false, false},  {"==", Op::Eq, true, false},   {"!=", Op::Ne, true, false},
-      {"<", Op::Ult, true, false},   {"<=", Op::Ule, true, false},  {">", Op::Ult, true, true},
-      {">=", Op::Ule, true, true},   {"<_s", Op::Slt, true, false}, {"<=_s", Op::Sle, true, false},
-      {">_s", Op::Slt, true, true},  {">=_s", Op::Sle, true, true},
+      {"+", Op::Add, false, false},    {"-", Op::Sub, false, false},  {"*", Op::Mul, false, false},
+      {"/", Op::UDiv, false, false},   {"%", Op::URem, false, false}, {"/_s", Op::SDiv, false, false},
+      {"%_s", Op::SRem, false, false}, {"&", Op::And, false, false},  {"|", Op::Or, false, false},
+      {"^", Op::Xor, false, false},    {"==", Op::Eq, true, false},   {"!=", Op::Ne, true, false},
+      {"<", Op::Ult, true, false},     {"<=", Op::Ule, true, false},  {">", Op::Ult, true, true},
+      {">=", Op::Ule, true, true},     {"<_s", Op::Slt, true, false}, {"<=_s", Op::Sle, true, false},
+      {">_s", Op::Slt, true, true},    {">=_s", Op::Sle, true, true},
   };
   for (const Entry& t : table) {
     if (o != t.op) continue;
@@ -244,8 +250,7 @@ Val Checker::elab_index(const lang::Expr& e) {
       ExprId addr = elab_as(*e.args[1], mem.addr_width, "the address");
       uint64_t n = e.args.size() > 2 ? cexpr(*e.args[2]) : 1;
       if (n == 0 || n > kMaxWidth / mem.unit)
-        fail(e.loc, "reading " + std::to_string(n) + " units of " + bits(mem.unit) +
-                        " is not between 1 and 64 bits");
+        fail(e.loc, "reading " + std::to_string(n) + " units of " + bits(mem.unit) + " is not between 1 and 64 bits");
       unsigned w = static_cast<unsigned>(n) * mem.unit;
       if (routine_ == &m_->fetch && fetch_mem_ < 0) fetch_mem_ = mi;
       return typed(mk(Op::MemRead, w, static_cast<uint32_t>(mi), addr, static_cast<uint32_t>(n)), w);
@@ -296,14 +301,12 @@ Val Checker::elab_call(const lang::Expr& e) {
     ExprId x = need_width(v, e.args[0]->start);
     unsigned w = width_of(*e.args[1], "target width");
     if (w < v.width)
-      fail(e.loc, e.name + " to " + bits(w) + " would shrink a value of " + bits(v.width) +
-                      "; use a slice x[hi:lo]");
+      fail(e.loc, e.name + " to " + bits(w) + " would shrink a value of " + bits(v.width) + "; use a slice x[hi:lo]");
     return typed(mk(e.name == "zext" ? Op::ZExt : Op::SExt, w, x), w);
   }
   const FuncInfo& f = function(e);
   if (!f.decl->result) fail(e.loc, "function '" + e.name + "' returns no value");
-  if (f.writes)
-    fail(e.loc, "function '" + e.name + "' changes state, so it can only be called as a statement");
+  if (f.writes) fail(e.loc, "function '" + e.name + "' changes state, so it can only be called as a statement");
   return inline_call(f, e, call_args(f, e));
 }
 
@@ -313,8 +316,7 @@ Val Checker::elab_ite(const lang::Expr& e) {
   Val a = elab(*e.args[1]);
   Val b = elab(*e.args[2]);
   --cond_arm_;
-  if (a.literal && b.literal)
-    fail(e.loc, "the width of this conditional is unknown: give one arm a width");
+  if (a.literal && b.literal) fail(e.loc, "the width of this conditional is unknown: give one arm a width");
   unsigned w = a.literal ? b.width : a.width;
   ExprId x = fix(a, w, e.args[1]->start, "the 'then' arm");
   ExprId y = fix(b, w, e.args[2]->start, "the 'else' arm");

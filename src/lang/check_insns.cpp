@@ -9,10 +9,8 @@ namespace popek::lang {
 
 using namespace model;
 
-
 void Checker::check_trap_entry(const Decl& d) {
-  if (d.params.size() != 2)
-    fail(d.loc, "the trap entry takes two parameters: (cause : WIDTH, arg : WIDTH)");
+  if (d.params.size() != 2) fail(d.loc, "the trap entry takes two parameters: (cause : WIDTH, arg : WIDTH)");
   m_->cause_width = width_of(*d.params[0].width, "cause width");
   m_->arg_width = width_of(*d.params[1].width, "argument width");
   for (const Decl& t : file_.decls)
@@ -31,7 +29,8 @@ void Checker::check_trap_entry(const Decl& d) {
 
 void Checker::check_fetch(const Decl& d) {
   if (d.params.size() != 1)
-    fail(d.loc, "fetch takes one parameter: the offset, in address units from the start of the instruction, of the unit to fetch");
+    fail(d.loc, "fetch takes one parameter: the offset, in address units from the start of the instruction, of the "
+                "unit to fetch");
   m_->fetch_unit = width_of(*d.result, "fetch width");
   begin_routine(m_->fetch, "fetch");
   writes_allowed_ = halts_allowed_ = false;
@@ -59,9 +58,8 @@ void Checker::check_fetch(const Decl& d) {
   if (fetch_mem_ < 0) fail(d.loc, "fetch must read the instruction from a memory");
   const Memory& cm = m_->mems[static_cast<size_t>(fetch_mem_)];
   if (m_->fetch_unit % cm.unit != 0)
-    fail(d.result->loc, "fetch returns " + std::to_string(m_->fetch_unit) +
-                            " bits, not a whole number of the " + std::to_string(cm.unit) +
-                            "-bit units of memory '" + cm.name + "'");
+    fail(d.result->loc, "fetch returns " + std::to_string(m_->fetch_unit) + " bits, not a whole number of the " +
+                            std::to_string(cm.unit) + "-bit units of memory '" + cm.name + "'");
   m_->code_mem = static_cast<unsigned>(fetch_mem_);
   m_->fetch_step = m_->fetch_unit / cm.unit;
 }
@@ -88,14 +86,14 @@ void Checker::encoding(const Decl& d, Instruction& insn) {
   const unsigned U = m_->fetch_unit;
   if (total % U != 0)
     fail(d.encoding.front().loc, "encoding of '" + d.name + "' has " + std::to_string(total) +
-                                     " bits, not a whole number of " + std::to_string(U) +
-                                     "-bit fetch units");
+                                     " bits, not a whole number of " + std::to_string(U) + "-bit fetch units");
   if (total > 128)
-    fail(d.encoding.front().loc, "encoding of '" + d.name + "' has " + std::to_string(total) + " bits; the limit is 128");
+    fail(d.encoding.front().loc,
+         "encoding of '" + d.name + "' has " + std::to_string(total) + " bits; the limit is 128");
   enc.bits = total;
   enc.units = total / U;
   unsigned pos = total;
-  std::vector<bool> whole;  // per field: declared as name:width
+  std::vector<bool> whole; // per field: declared as name:width
   for (const EncToken& t : d.encoding) {
     pos -= t.nbits;
     if (!enc.pattern.empty()) enc.pattern += ' ';
@@ -156,8 +154,10 @@ void Checker::syntax(const Decl& d, Instruction& insn) {
     if (c == '}') fail(at_char(i), "unbalanced '}' in the syntax of '" + d.name + "'");
     if (c != '{') {
       if (std::isspace(static_cast<unsigned char>(c))) {
-        if (!text.empty() && text.back() != ' ') text += ' ';
-        else if (text.empty() && !syn.pieces.empty()) text += ' ';
+        if (!text.empty() && text.back() != ' ')
+          text += ' ';
+        else if (text.empty() && !syn.pieces.empty())
+          text += ' ';
       } else {
         text += c;
       }
@@ -189,11 +189,11 @@ void Checker::syntax(const Decl& d, Instruction& insn) {
       int r = m_->find_reg(fmt);
       if (r < 0 || !m_->regs[static_cast<size_t>(r)].file)
         fail(here, "unknown operand format '" + fmt + "' in the syntax of '" + d.name +
-                     "' (use s, u, or the name of a register file)");
+                       "' (use s, u, or the name of a register file)");
       const Register& reg = m_->regs[static_cast<size_t>(r)];
       if (insn.enc.fields[static_cast<size_t>(fi)].width != reg.index_width)
         fail(here, "field '" + name + "' has " + std::to_string(insn.enc.fields[static_cast<size_t>(fi)].width) +
-                     " bits but register file '" + reg.name + "' is indexed by " + std::to_string(reg.index_width));
+                       " bits but register file '" + reg.name + "' is indexed by " + std::to_string(reg.index_width));
       p.format = SyntaxPiece::RegName;
       p.file = static_cast<unsigned>(r);
     }
@@ -220,8 +220,8 @@ void Checker::syntax(const Decl& d, Instruction& insn) {
   std::string mine = shape(syn);
   for (const Instruction& o : m_->insns)
     if (shape(o.syntax) == mine)
-      fail(at, "the syntax of '" + d.name + "' is the same as that of '" + o.name + "' (" +
-                   first_at(o.loc, at) + "): the assembler could not tell them apart");
+      fail(at, "the syntax of '" + d.name + "' is the same as that of '" + o.name + "' (" + first_at(o.loc, at) +
+                   "): the assembler could not tell them apart");
 }
 
 void Checker::check_overlaps() {

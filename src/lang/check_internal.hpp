@@ -25,7 +25,7 @@ constexpr size_t kMaxInlinedNodes = 2'000'000;
 
 struct ConstInfo {
   uint64_t value;
-  unsigned width;  // 0: untyped, adapts to its context like a literal
+  unsigned width; // 0: untyped, adapts to its context like a literal
 };
 
 struct FuncInfo {
@@ -41,7 +41,7 @@ struct Val {
   unsigned width = 0;
   bool literal = false;
   uint64_t lit = 0;
-  bool negative = false;  // the literal was written with a unary minus
+  bool negative = false; // the literal was written with a unary minus
 };
 
 class Checker {
@@ -72,8 +72,7 @@ public:
   Val elab_member(const Expr& e);
   Val elab_call(const Expr& e);
   Val elab_ite(const Expr& e);
-  ExprId mk(model::Op op, unsigned width, uint32_t a = 0, uint32_t b = 0, uint32_t c = 0,
-            uint64_t value = 0);
+  ExprId mk(model::Op op, unsigned width, uint32_t a = 0, uint32_t b = 0, uint32_t c = 0, uint64_t value = 0);
   ExprId mk_const(uint64_t v, unsigned width) { return mk(model::Op::Const, width, 0, 0, 0, v); }
   unsigned wid(ExprId e) const { return m_->arena.exprs[e].width; }
 
@@ -84,11 +83,11 @@ public:
   void trap_stmt(const Stmt& s, const std::string& cause, const Loc& cause_loc);
   void emit(model::Stmt s);
   unsigned new_local(const std::string& name, unsigned width, const Loc& loc);
-  unsigned hidden_local(const std::string& name, unsigned width);  // not nameable by the model
+  unsigned hidden_local(const std::string& name, unsigned width); // not nameable by the model
   void begin_routine(model::Routine& r, const std::string& name);
   void end_routine();
   Val inline_call(const FuncInfo& f, const Expr& call, std::vector<ExprId> args);
-  const FuncInfo& function(const Expr& call);  // the called function, or an error
+  const FuncInfo& function(const Expr& call); // the called function, or an error
   std::vector<ExprId> call_args(const FuncInfo& f, const Expr& call);
   const FuncInfo& effects(const std::string& fname);
   void scan_effects(const Block& b, FuncInfo& info);
@@ -109,10 +108,10 @@ public:
   std::unique_ptr<model::Model> m_;
   model::Arena& A() { return m_->arena; }
 
-  std::map<std::string, Loc> names_;  // every global name, to reject duplicates
+  std::map<std::string, Loc> names_; // every global name, to reject duplicates
   std::map<std::string, ConstInfo> consts_;
   std::map<std::string, FuncInfo> funcs_;
-  std::map<std::string, unsigned> traps_;  // cause name -> index
+  std::map<std::string, unsigned> traps_; // cause name -> index
   std::vector<Loc> insn_syntax_locs_;
 
   const Decl* machine_ = nullptr;
@@ -128,21 +127,21 @@ public:
   // Elaboration context: the routine being built, its frames of local scopes.
   struct Frame {
     std::vector<std::map<std::string, unsigned>> scopes;
-    const model::Instruction* insn = nullptr;  // its fields are visible in this frame
-    std::string function;                      // name of the inlined function, if any
+    const model::Instruction* insn = nullptr; // its fields are visible in this frame
+    std::string function;                     // name of the inlined function, if any
   };
   model::Routine* routine_ = nullptr;
   std::vector<Frame> frames_;
-  std::vector<std::vector<StmtId>*> out_;  // where statements are appended
+  std::vector<std::vector<StmtId>*> out_; // where statements are appended
   std::vector<std::string> call_stack_;
-  int cond_arm_ = 0;       // inside an arm of `if .. then .. else` (expression)
-  int translating_ = 0;    // inside the translate function: traps are memory traps
+  int cond_arm_ = 0;    // inside an arm of `if .. then .. else` (expression)
+  int translating_ = 0; // inside the translate function: traps are memory traps
   bool writes_allowed_ = true;
   bool traps_allowed_ = true;
   bool halts_allowed_ = true;
-  const char* context_ = "";  // for messages: "the trap entry", "the vmm map", ...
+  const char* context_ = ""; // for messages: "the trap entry", "the vmm map", ...
   std::set<std::string> called_;
-  int fetch_mem_ = -1;  // the memory read while elaborating fetch
+  int fetch_mem_ = -1; // the memory read while elaborating fetch
 };
 
 } // namespace popek::lang

@@ -48,8 +48,7 @@ void Checker::block(const Block& b) {
   bool ended = false;
   for (const StmtP& s : b) {
     if (ended) fail(s->loc, "unreachable statement after 'trap' or 'halt'");
-    if (s->kind == lang::Stmt::Return)
-      fail(s->loc, "'return' may only be the last statement of a function");
+    if (s->kind == lang::Stmt::Return) fail(s->loc, "'return' may only be the last statement of a function");
     stmt(*s);
     ended = s->kind == lang::Stmt::Trap || s->kind == lang::Stmt::Halt;
   }
@@ -88,8 +87,7 @@ void Checker::stmt(const lang::Stmt& s) {
     ExprId c = elab_as(*s.expr, 1, "the condition");
     std::string cause = s.name;
     if (cause.empty()) {
-      if (m_->default_trap < 0)
-        fail(s.loc, "'require' without 'else CAUSE' needs a 'default trap CAUSE' declaration");
+      if (m_->default_trap < 0) fail(s.loc, "'require' without 'else CAUSE' needs a 'default trap CAUSE' declaration");
       cause = m_->traps[static_cast<size_t>(m_->default_trap)].name;
     }
     model::Stmt st;
@@ -135,8 +133,8 @@ void Checker::trap_stmt(const lang::Stmt& s, const std::string& cause, const Loc
     if (v.literal) {
       st.b = fix(v, m_->arg_width, s.arg->start, "the trap argument");
     } else if (v.width > m_->arg_width) {
-      fail(s.arg->start, "the trap argument has " + std::to_string(v.width) +
-                           " bits, more than the trap entry's " + std::to_string(m_->arg_width));
+      fail(s.arg->start, "the trap argument has " + std::to_string(v.width) + " bits, more than the trap entry's " +
+                             std::to_string(m_->arg_width));
     } else {
       st.b = v.width == m_->arg_width ? v.id : mk(Op::ZExt, m_->arg_width, v.id);
     }
@@ -210,8 +208,8 @@ void Checker::assign(const lang::Stmt& s) {
       const Memory& mem = m_->mems[static_cast<size_t>(mi)];
       uint64_t n_units = t.args.size() > 2 ? cexpr(*t.args[2]) : 1;
       if (n_units == 0 || n_units > kMaxWidth / mem.unit)
-        fail(t.loc, "writing " + std::to_string(n_units) + " units of " +
-                        std::to_string(mem.unit) + " bits is not between 1 and 64 bits");
+        fail(t.loc, "writing " + std::to_string(n_units) + " units of " + std::to_string(mem.unit) +
+                        " bits is not between 1 and 64 bits");
       st.op = SOp::SetMem;
       st.a = static_cast<uint32_t>(mi);
       st.b = elab_as(*t.args[1], mem.addr_width, "the address");
@@ -232,9 +230,12 @@ void Checker::assign(const lang::Stmt& s) {
     fail(t.loc, "cannot assign to this expression");
   }
   ExprId v = elab_as(*s.expr, w, "the assigned value");
-  if (st.op == SOp::SetMem) st.d = v;
-  else if (st.op == SOp::SetFile) st.c = v;
-  else st.b = v;
+  if (st.op == SOp::SetMem)
+    st.d = v;
+  else if (st.op == SOp::SetFile)
+    st.c = v;
+  else
+    st.b = v;
   emit(std::move(st));
 }
 
@@ -362,7 +363,7 @@ void Checker::scan_effects(const Block& b, FuncInfo& info) {
     calls_in(s->arg.get(), calls);
     for (const std::string& c : calls) {
       auto it = funcs_.find(c);
-      if (it == funcs_.end()) continue;  // reported when elaborated
+      if (it == funcs_.end()) continue; // reported when elaborated
       const FuncInfo& g = effects(c);
       info.traps |= g.traps;
       info.writes |= g.writes;

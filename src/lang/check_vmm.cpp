@@ -10,7 +10,7 @@ using namespace model;
 namespace {
 struct Target {
   unsigned reg, hi, lo;
-  std::string what;  // "R" or "R.l", for messages
+  std::string what; // "R" or "R.l", for messages
 };
 } // namespace
 

@@ -9,9 +9,8 @@ namespace {
 
 // Longest first, so `<=_s` wins over `<=` and `<`.
 constexpr std::array<std::string_view, 33> kPuncts = {
-    "<=_s", ">=_s", ">>_s", "<_s", ">_s", "/_s", "%_s", "->", "..", "==", "!=", "<=", ">=",
-    "<<",   ">>",   "&&",   "||",  "++",  "+",   "-",   "*",  "/",  "%",  "&",  "|",  "^",
-    "~",    "!",    "<",    ">",   "=",   ":",   ","};
+    "<=_s", ">=_s", ">>_s", "<_s", ">_s", "/_s", "%_s", "->", "..", "==", "!=", "<=", ">=", "<<", ">>", "&&", "||",
+    "++",   "+",    "-",    "*",   "/",   "%",   "&",   "|",  "^",  "~",  "!",  "<",  ">",  "=",  ":",  ","};
 constexpr std::string_view kSingles = ".()[]{}";
 
 bool ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
@@ -76,10 +75,9 @@ std::vector<Token> lex(const std::string& file, const std::string& src) {
       if (digits.empty()) fail("malformed number '" + t.text + "'");
       uint64_t v = 0;
       for (char d : digits) {
-        int dv = std::isdigit(static_cast<unsigned char>(d)) ? d - '0'
-                 : std::isxdigit(static_cast<unsigned char>(d))
-                     ? std::tolower(static_cast<unsigned char>(d)) - 'a' + 10
-                     : 99;
+        int dv = std::isdigit(static_cast<unsigned char>(d))    ? d - '0'
+                 : std::isxdigit(static_cast<unsigned char>(d)) ? std::tolower(static_cast<unsigned char>(d)) - 'a' + 10
+                                                                : 99;
         if (dv >= base) fail("malformed number '" + t.text + "'");
         if (v > (UINT64_MAX - static_cast<uint64_t>(dv)) / static_cast<uint64_t>(base))
           fail("number '" + t.text + "' does not fit in 64 bits");
@@ -125,8 +123,7 @@ std::vector<Token> lex(const std::string& file, const std::string& src) {
       matched = true;
     }
     if (!matched) {
-      if (std::isprint(static_cast<unsigned char>(c)))
-        fail(std::string("unexpected character '") + c + "'");
+      if (std::isprint(static_cast<unsigned char>(c))) fail(std::string("unexpected character '") + c + "'");
       fail("unexpected byte 0x" + std::string(1, "0123456789abcdef"[(c >> 4) & 15]) +
            std::string(1, "0123456789abcdef"[c & 15]) + " (model files are ASCII)");
     }

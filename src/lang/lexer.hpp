@@ -13,15 +13,15 @@ namespace popek::lang {
 enum class Tok {
   End,
   Ident,
-  Int,    // text kept verbatim: encodings read `0101` as bits, expressions as a number
+  Int, // text kept verbatim: encodings read `0101` as bits, expressions as a number
   String,
-  Punct,  // operators and delimiters, text in `text`
+  Punct, // operators and delimiters, text in `text`
 };
 
 struct Token {
   Tok kind = Tok::End;
   std::string text;
-  uint64_t value = 0;  // for Int
+  uint64_t value = 0; // for Int
   int line = 0, col = 0;
 };
 

@@ -53,10 +53,10 @@ public:
 
 private:
   std::vector<std::string> stack_;
-  uint64_t h_ = 0xcbf29ce484222325ull;  // FNV-1a over every file's text, base first
+  uint64_t h_ = 0xcbf29ce484222325ull; // FNV-1a over every file's text, base first
   void hash(const std::string& s) {
     for (unsigned char c : s) h_ = (h_ ^ c) * 0x100000001b3ull;
-    h_ = (h_ ^ 0xff) * 0x100000001b3ull;  // a separator between files
+    h_ = (h_ ^ 0xff) * 0x100000001b3ull; // a separator between files
   }
 };
 

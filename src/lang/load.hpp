@@ -9,8 +9,8 @@
 namespace popek::lang {
 
 struct LoadResult {
-  std::shared_ptr<const model::Model> model;  // null on error
-  std::string error;                          // "file:line:col: message"
+  std::shared_ptr<const model::Model> model; // null on error
+  std::string error;                         // "file:line:col: message"
 };
 
 LoadResult load_model_file(const std::string& path);

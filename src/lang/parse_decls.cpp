@@ -198,8 +198,7 @@ EncToken Parser::enc_token() {
     if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
       for (char c : s.substr(2)) {
         if (c == '_') continue;
-        int v = std::isdigit(static_cast<unsigned char>(c)) ? c - '0'
-                                                            : std::tolower(c) - 'a' + 10;
+        int v = std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : std::tolower(c) - 'a' + 10;
         for (int b = 3; b >= 0; --b) bits.push_back(((v >> b) & 1) ? '1' : '0');
       }
     } else {
@@ -230,13 +229,14 @@ EncToken Parser::enc_token() {
     e.lo = e.hi;
     if (accept_punct(":")) e.lo = small_int("bit index", 63);
     expect_punct("]");
-    if (e.lo > e.hi) fail(e.loc, "slice " + e.name + "[" + std::to_string(e.hi) + ":" +
-                                     std::to_string(e.lo) + "] has its bounds reversed");
+    if (e.lo > e.hi)
+      fail(e.loc,
+           "slice " + e.name + "[" + std::to_string(e.hi) + ":" + std::to_string(e.lo) + "] has its bounds reversed");
     e.nbits = e.hi - e.lo + 1;
     return e;
   }
-  fail(e.loc, "field '" + e.name + "' in an encoding needs a width ('" + e.name +
-                  ":8') or a slice ('" + e.name + "[7:0]')");
+  fail(e.loc,
+       "field '" + e.name + "' in an encoding needs a width ('" + e.name + ":8') or a slice ('" + e.name + "[7:0]')");
 }
 
 unsigned Parser::small_int(const char* what, unsigned most) {

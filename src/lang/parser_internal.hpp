@@ -43,9 +43,7 @@ private:
   bool at_end() const { return peek().kind == Tok::End; }
   Loc loc_of(const Token& t) const { return {path_, t.line, t.col}; }
   Loc here() const { return loc_of(peek()); }
-  [[noreturn]] void fail(const Token& t, const std::string& msg) const {
-    throw InputError(loc_of(t), msg);
-  }
+  [[noreturn]] void fail(const Token& t, const std::string& msg) const { throw InputError(loc_of(t), msg); }
   [[noreturn]] void fail_here(const std::string& msg) const { fail(peek(), msg); }
   [[noreturn]] void fail(const Loc& loc, const std::string& msg) const { throw InputError(loc, msg); }
   static std::string describe(const Token& t) {
@@ -55,12 +53,8 @@ private:
     default: return "'" + t.text + "'";
     }
   }
-  bool is_punct(const char* s, size_t k = 0) const {
-    return peek(k).kind == Tok::Punct && peek(k).text == s;
-  }
-  bool is_kw(const char* s, size_t k = 0) const {
-    return peek(k).kind == Tok::Ident && peek(k).text == s;
-  }
+  bool is_punct(const char* s, size_t k = 0) const { return peek(k).kind == Tok::Punct && peek(k).text == s; }
+  bool is_kw(const char* s, size_t k = 0) const { return peek(k).kind == Tok::Ident && peek(k).text == s; }
   bool accept_punct(const char* s) {
     if (!is_punct(s)) return false;
     ++p_;

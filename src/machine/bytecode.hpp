@@ -13,6 +13,7 @@
 
 namespace popek::machine {
 
+// clang-format off
 enum class Code : uint8_t {
 #define POPEK_ENUM(n) n,
   POPEK_PURE_OPS(POPEK_ENUM)
@@ -45,6 +46,7 @@ enum class Code : uint8_t {
   Ret,
   Count_
 };
+// clang-format on
 
 struct Operation {
   Code code;
@@ -56,10 +58,10 @@ struct Operation {
 // One routine, compiled against a machine's cell layout.
 struct Compiled {
   std::vector<Operation> ops;
-  std::vector<uint32_t> params;  // cells of the parameters
-  uint32_t result = 0;           // cell holding the returned value, if any
-  uint32_t fields = 0;           // first cell of the instruction's operand fields
-  unsigned max_writes = 0;       // bound on log entries one run can make
+  std::vector<uint32_t> params; // cells of the parameters
+  uint32_t result = 0;          // cell holding the returned value, if any
+  uint32_t fields = 0;          // first cell of the instruction's operand fields
+  unsigned max_writes = 0;      // bound on log entries one run can make
 };
 
 } // namespace popek::machine

@@ -12,7 +12,7 @@ namespace {
 
 uint64_t fold(Code c, uint64_t a, uint64_t b, uint64_t k, unsigned w) {
   switch (c) {
-#define POPEK_FOLD(n)                                                                              \
+#define POPEK_FOLD(n)                                                                                                  \
   case Code::n: return pure_op<Pure::n>(a, b, k, w);
     POPEK_PURE_OPS(POPEK_FOLD)
 #undef POPEK_FOLD
@@ -47,8 +47,7 @@ void negate_cmp(Code& c, uint32_t& a, uint32_t& b) {
 }
 
 Code offset(Code base, Code cmp) {
-  return static_cast<Code>(static_cast<unsigned>(base) + static_cast<unsigned>(cmp) -
-                           static_cast<unsigned>(Code::Eq));
+  return static_cast<Code>(static_cast<unsigned>(base) + static_cast<unsigned>(cmp) - static_cast<unsigned>(Code::Eq));
 }
 
 } // namespace
@@ -224,7 +223,7 @@ uint32_t Compiler::expr(model::ExprId id) {
     uint32_t a = expr(e.a), b = expr(e.b);
     return pure(Code::Concat, a, b, k, m_.arena.expr(e.b).width, true);
   }
-  case Op::ZExt: return expr(e.a);  // cells always hold zero-extended values
+  case Op::ZExt: return expr(e.a); // cells always hold zero-extended values
   case Op::SExt: return pure(Code::SExt, expr(e.a), 0, k, operand_width(), false);
   case Op::Ite: {
     uint32_t c = expr(e.a), a = expr(e.b), b = expr(e.c);
@@ -255,7 +254,7 @@ bool Compiler::trap_if(model::ExprId cond, const model::Stmt& trap, bool negate)
     op.w = m_.arena.expr(ce.a).width;
     uint64_t va, vb;
     if (const_value(op.a, va) && const_value(op.b, vb)) {
-      if (!fold(c, va, vb, 0, op.w)) return true;  // never traps
+      if (!fold(c, va, vb, 0, op.w)) return true; // never traps
       op.code = Code::Trap;
     } else {
       op.code = offset(Code::TrapIfEq, c);
@@ -336,8 +335,7 @@ void Compiler::stmt(model::StmtId id) {
     for (size_t i = 0; i < m_.regs.size() && v < layout_.state_end; ++i) {
       const model::Register& reg = m_.regs[i];
       bool in_reg = v >= reg.slot && v < reg.slot + reg.count;
-      bool in_shadow = std::find(layout_.shadows[i].begin(), layout_.shadows[i].end(), v) !=
-                       layout_.shadows[i].end();
+      bool in_shadow = std::find(layout_.shadows[i].begin(), layout_.shadows[i].end(), v) != layout_.shadows[i].end();
       if (in_reg || in_shadow) r = static_cast<int>(i);
     }
     if (v < layout_.state_end && (r < 0 || written_[static_cast<size_t>(r)])) {

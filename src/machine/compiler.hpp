@@ -16,9 +16,9 @@ namespace popek::machine {
 
 // Where things live in a machine's cell array.
 struct Layout {
-  std::vector<uint64_t> mem_base;              // per memory: offset in the flat memory array
-  std::vector<std::vector<uint32_t>> shadows;  // per register, per declared field: its shadow cell
-  uint32_t state_end = 0;                      // cells below this are registers or shadows
+  std::vector<uint64_t> mem_base;             // per memory: offset in the flat memory array
+  std::vector<std::vector<uint32_t>> shadows; // per register, per declared field: its shadow cell
+  uint32_t state_end = 0;                     // cells below this are registers or shadows
 };
 
 class Compiler {
@@ -53,8 +53,8 @@ private:
   std::set<uint32_t> const_cells_;
   Compiled* out_ = nullptr;
   std::vector<uint32_t> locals_;
-  std::vector<bool> written_;  // registers the routine being compiled may write
-  std::map<uint32_t, std::pair<uint32_t, uint64_t>> masked_;  // cell = source & mask (an AndK)
+  std::vector<bool> written_;                                // registers the routine being compiled may write
+  std::map<uint32_t, std::pair<uint32_t, uint64_t>> masked_; // cell = source & mask (an AndK)
 };
 
 } // namespace popek::machine

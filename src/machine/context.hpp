@@ -13,15 +13,15 @@ namespace popek::machine {
 
 // One location changed by the last step, with its value before.
 struct Change {
-  bool memory;      // false: a register cell
-  uint64_t loc;     // register cell, or index into all memories (see Machine::locate)
+  bool memory;  // false: a register cell
+  uint64_t loc; // register cell, or index into all memories (see Machine::locate)
   uint64_t before;
 };
 
 struct Context {
-  uint64_t* regs = nullptr;         // register cells, in slot order
-  uint64_t* mem = nullptr;          // every memory, one after another
-  Change* log = nullptr;            // writes of the current step, for rollback and traces
+  uint64_t* regs = nullptr; // register cells, in slot order
+  uint64_t* mem = nullptr;  // every memory, one after another
+  Change* log = nullptr;    // writes of the current step, for rollback and traces
   size_t log_n = 0;
   const uint64_t* fields = nullptr; // operand fields of the instruction being executed
   uint64_t params[2] = {0, 0};      // fetch: the offset; trap entry: cause code, argument

@@ -22,8 +22,8 @@ void Compiler::note_writes(const std::vector<model::StmtId>& b) {
 // address that a memory operation masks anyway), then renumbers jumps.
 void Compiler::eliminate_dead_ops(Compiled& c) const {
   auto pure_like = [](Code k) {
-    return k <= Code::Concat || k == Code::Mov || k == Code::Ite || k == Code::FileRead ||
-           k == Code::MemRead || k == Code::MemReadN;
+    return k <= Code::Concat || k == Code::Mov || k == Code::Ite || k == Code::FileRead || k == Code::MemRead ||
+           k == Code::MemReadN;
   };
   std::vector<bool> dead(c.ops.size(), false);
   for (bool changed = true; changed;) {
@@ -33,9 +33,9 @@ void Compiler::eliminate_dead_ops(Compiled& c) const {
       if (dead[i]) continue;
       const Operation& o = c.ops[i];
       used.insert(o.a);
-      if (o.code != Code::MemRead) used.insert(o.b);  // MemRead's b is a mask
+      if (o.code != Code::MemRead) used.insert(o.b); // MemRead's b is a mask
       if (o.code == Code::Ite) used.insert(static_cast<uint32_t>(o.k));
-      if (!pure_like(o.code)) used.insert(o.d);  // Trap* read their argument from d
+      if (!pure_like(o.code)) used.insert(o.d); // Trap* read their argument from d
     }
     for (size_t i = 0; i < c.ops.size(); ++i)
       if (!dead[i] && pure_like(c.ops[i].code) && !used.count(c.ops[i].d)) dead[i] = changed = true;
@@ -48,8 +48,7 @@ void Compiler::eliminate_dead_ops(Compiled& c) const {
   }
   new_index[c.ops.size()] = kept.size();
   for (Operation& o : kept) {
-    bool jump = o.code == Code::Jmp || o.code == Code::Jz ||
-                (o.code >= Code::UnlessEq && o.code <= Code::UnlessSle);
+    bool jump = o.code == Code::Jmp || o.code == Code::Jz || (o.code >= Code::UnlessEq && o.code <= Code::UnlessSle);
     if (jump) o.k = new_index[o.k];
   }
   c.ops = std::move(kept);

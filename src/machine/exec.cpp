@@ -12,6 +12,7 @@ Status Machine::exec(const Compiled& code) {
   const Operation* const base = code.ops.data();
   const Operation* ip = base;
 
+  // clang-format off
   static const void* const table[] = {
 #define POPEK_LABEL(n) &&op_##n,
       POPEK_PURE_OPS(POPEK_LABEL)
@@ -26,20 +27,21 @@ Status Machine::exec(const Compiled& code) {
       POPEK_CMP_OPS(POPEK_LABEL)
 #undef POPEK_LABEL
       &&op_TrapIfNz, &&op_TrapIfZ, &&op_Trap, &&op_Halt, &&op_Ret};
+  // clang-format on
   static_assert(sizeof(table) / sizeof(table[0]) == static_cast<size_t>(Code::Count_));
 
 #define DISPATCH() goto* table[static_cast<unsigned>(ip->code)]
-#define NEXT()                                                                                     \
-  do {                                                                                             \
-    ++ip;                                                                                          \
-    DISPATCH();                                                                                    \
+#define NEXT()                                                                                                         \
+  do {                                                                                                                 \
+    ++ip;                                                                                                              \
+    DISPATCH();                                                                                                        \
   } while (0)
 #define LOG(is_mem, at, old) log[ctx_.log_n++] = Change{is_mem, at, old}
 
   DISPATCH();
 
-#define POPEK_PURE(n)                                                                              \
-  op_##n : c[ip->d] = pure_op<Pure::n>(c[ip->a], c[ip->b], ip->k, ip->w);                          \
+#define POPEK_PURE(n)                                                                                                  \
+  op_##n : c[ip->d] = pure_op<Pure::n>(c[ip->a], c[ip->b], ip->k, ip->w);                                              \
   NEXT();
   POPEK_PURE_OPS(POPEK_PURE)
 #undef POPEK_PURE
@@ -56,10 +58,9 @@ op_FileRead:
 op_MemRead:
   c[ip->d] = mem[ip->k + (c[ip->a] & ip->b)];
   NEXT();
-op_MemReadN: {
+op_MemReadN : {
   const model::Memory& m = m_->mems[ip->b];
-  c[ip->d] = mem_read_n(mem + layout_.mem_base[ip->b], m.size, m.unit, m.endian == model::Endian::Big,
-                        c[ip->a], ip->w);
+  c[ip->d] = mem_read_n(mem + layout_.mem_base[ip->b], m.size, m.unit, m.endian == model::Endian::Big, c[ip->a], ip->w);
   NEXT();
 }
 op_SetReg:
@@ -80,19 +81,19 @@ op_SetPcBits:
   c[ip->d] = (c[ip->d] & ~ip->k) | ((c[ip->a] << ip->w) & ip->k);
   ctx_.pc_written = true;
   NEXT();
-op_SetFile: {
+op_SetFile : {
   uint64_t cell = ip->d + c[ip->a];
   LOG(false, cell, c[cell]);
   c[cell] = (c[cell] & ~ip->k) | ((c[ip->b] << ip->w) & ip->k);
   NEXT();
 }
-op_SetMem: {
+op_SetMem : {
   uint64_t at = ip->d + (c[ip->a] & ip->k);
   LOG(true, at, mem[at]);
   mem[at] = c[ip->b];
   NEXT();
 }
-op_SetMemN: {
+op_SetMemN : {
   const model::Memory& m = m_->mems[ip->k];
   uint64_t* const base_at = mem + layout_.mem_base[ip->k];
   mem_write_n(base_at, m.size, m.unit, m.endian == model::Endian::Big, c[ip->a], ip->w, c[ip->b],
@@ -112,17 +113,17 @@ op_Jz:
   }
   NEXT();
 
-#define POPEK_UNLESS(n)                                                                            \
-  op_Unless##n : if (!pure_op<Pure::n>(c[ip->a], c[ip->b], 1, ip->w)) {                            \
-    ip = base + ip->k;                                                                             \
-    DISPATCH();                                                                                    \
-  }                                                                                                \
+#define POPEK_UNLESS(n)                                                                                                \
+  op_Unless##n : if (!pure_op<Pure::n>(c[ip->a], c[ip->b], 1, ip->w)) {                                                \
+    ip = base + ip->k;                                                                                                 \
+    DISPATCH();                                                                                                        \
+  }                                                                                                                    \
   NEXT();
   POPEK_CMP_OPS(POPEK_UNLESS)
 #undef POPEK_UNLESS
 
-#define POPEK_TRAPIF(n)                                                                            \
-  op_TrapIf##n : if (pure_op<Pure::n>(c[ip->a], c[ip->b], 1, ip->w)) goto op_Trap;                 \
+#define POPEK_TRAPIF(n)                                                                                                \
+  op_TrapIf##n : if (pure_op<Pure::n>(c[ip->a], c[ip->b], 1, ip->w)) goto op_Trap;                                     \
   NEXT();
   POPEK_CMP_OPS(POPEK_TRAPIF)
 #undef POPEK_TRAPIF

@@ -16,7 +16,7 @@ Machine::Machine(std::shared_ptr<const model::Model> m, Engine engine) : m_(std:
   layout_.shadows.resize(md.regs.size());
   for (size_t r = 0; r < md.regs.size(); ++r) {
     const model::Register& reg = md.regs[r];
-    if (reg.file) continue;  // fields of file entries are extracted when read
+    if (reg.file) continue; // fields of file entries are extracted when read
     for (const model::RegField& f : reg.fields) {
       cells_.push_back(0);
       uint32_t cell = static_cast<uint32_t>(cells_.size() - 1);
@@ -70,7 +70,7 @@ Machine::Machine(std::shared_ptr<const model::Model> m, Engine engine) : m_(std:
   pc_slot_ = md.regs[md.pc_reg].slot;
   pc_mask_ = width_mask(md.regs[md.pc_reg].width);
   pc_has_fields_ = !shadows_[md.pc_reg].empty();
-  ctx_.regs = cells_.data();  // registers are the first cells
+  ctx_.regs = cells_.data(); // registers are the first cells
   ctx_.mem = mem_.data();
   ctx_.log = log_.data();
   reset();
@@ -121,8 +121,10 @@ void Machine::set_cell(uint32_t cell, uint64_t v) {
 void Machine::rollback() {
   for (size_t i = ctx_.log_n; i-- > 0;) {
     const Change& c = log_[i];
-    if (c.memory) mem_[c.loc] = c.before;
-    else cells_[c.loc] = c.before;
+    if (c.memory)
+      mem_[c.loc] = c.before;
+    else
+      cells_[c.loc] = c.before;
   }
   ctx_.log_n = 0;
   for (unsigned r = 0; r < m_->regs.size(); ++r)
@@ -145,12 +147,12 @@ void Machine::load_fields(int insn, Bits raw) {
 }
 
 int Machine::decode_cached(uint64_t raw) {
-  CacheEntry& e = cache_[(raw * 0x9E3779B97F4A7C15ull) >> 52];  // 4096 entries
+  CacheEntry& e = cache_[(raw * 0x9E3779B97F4A7C15ull) >> 52]; // 4096 entries
   if (e.insn == -2 || e.raw != raw) {
     auto r = decoder_.lookup(raw, 1);
     int insn = r.kind == model::Decoder::Result::Match ? r.insn : -1;
     if (insn >= 0 && m_->insns[static_cast<size_t>(insn)].enc.fields.size() > kCacheFields) {
-      load_fields(insn, raw);  // too many fields to cache
+      load_fields(insn, raw); // too many fields to cache
       return insn;
     }
     e.raw = raw;
@@ -242,7 +244,7 @@ Outcome::Kind Machine::execute_native_one_unit() {
   Outcome& o = last_;
   ctx_.log_n = 0;
   ctx_.pc_written = false;
-  ctx_.params[0] = 0;  // the offset of the unit to fetch
+  ctx_.params[0] = 0; // the offset of the unit to fetch
   if (native_->fetch(ctx_) != kDone) {
     o.insn = -1;
     o.units = 0;
@@ -317,8 +319,8 @@ void Machine::run_vmm(const Compiled& c, uint64_t base, uint64_t size) {
     for (unsigned r = 0; r < m_->regs.size(); ++r)
       if (!shadows_[r].empty()) refresh(r);
   size_t keep = ctx_.log_n;
-  exec(c);  // the checker guarantees these neither trap nor halt
-  ctx_.log_n = keep;  // their writes are not part of the last step's changes
+  exec(c);           // the checker guarantees these neither trap nor halt
+  ctx_.log_n = keep; // their writes are not part of the last step's changes
 }
 
 void Machine::apply_vmm_map(uint64_t base, uint64_t size) { run_vmm(vmm_map_, base, size); }

@@ -23,12 +23,12 @@ struct Outcome {
   // Where a trap arose: while fetching, because no instruction has the fetched
   // encoding, or while executing the instruction.
   enum Stage { Fetch, Decode, Execute } stage = Execute;
-  int insn = -1;           // instruction index; -1 when fetch trapped or the encoding is undefined
-  unsigned units = 0;      // instruction length in fetch units (0 if not decoded)
-  model::Bits raw = 0;     // the fetched bits
-  unsigned cause = 0;      // Trapped: index into model.traps
-  uint64_t arg = 0;        // Trapped: the trap's argument
-  bool memory = false;     // Trapped: raised by address translation (a memory trap)
+  int insn = -1;       // instruction index; -1 when fetch trapped or the encoding is undefined
+  unsigned units = 0;  // instruction length in fetch units (0 if not decoded)
+  model::Bits raw = 0; // the fetched bits
+  unsigned cause = 0;  // Trapped: index into model.traps
+  uint64_t arg = 0;    // Trapped: the trap's argument
+  bool memory = false; // Trapped: raised by address translation (a memory trap)
 };
 
 // Which engine runs the model's routines: native code generated at build
@@ -87,7 +87,7 @@ public:
   struct RunResult {
     Outcome last;
     uint64_t steps = 0;
-    bool halted = false;  // false: stopped by the step budget
+    bool halted = false; // false: stopped by the step budget
   };
   RunResult run(uint64_t max_steps);
 
@@ -101,13 +101,13 @@ public:
 private:
   // execute() without building an Outcome: details stay in last_.
   Outcome::Kind execute_kind();
-  Outcome::Kind execute_native_one_unit();  // the fast path: native code, one-unit instructions
-  Outcome::Kind finish(int insn, unsigned units);  // run a decoded instruction
-  Outcome::Kind trapped_in(Outcome::Stage stage);   // roll back and record the trap
+  Outcome::Kind execute_native_one_unit();        // the fast path: native code, one-unit instructions
+  Outcome::Kind finish(int insn, unsigned units); // run a decoded instruction
+  Outcome::Kind trapped_in(Outcome::Stage stage); // roll back and record the trap
   void advance_pc(unsigned units);
   Status exec(const Compiled& c);
-  Status run_fetch(unsigned offset_units);  // result in ctx_.result
-  Status run_insn(int insn);                // fields: ctx_.fields (native) or cells (interpreter)
+  Status run_fetch(unsigned offset_units); // result in ctx_.result
+  Status run_insn(int insn);               // fields: ctx_.fields (native) or cells (interpreter)
   void rollback();
   void refresh(unsigned reg);
   int decode_cached(uint64_t raw);
@@ -116,37 +116,37 @@ private:
 
   std::shared_ptr<const model::Model> m_;
   model::Decoder decoder_;
-  std::vector<uint64_t> cells_;  // registers, constants, fields, locals, temporaries
-  std::vector<uint64_t> mem_;    // every memory, one after another
+  std::vector<uint64_t> cells_; // registers, constants, fields, locals, temporaries
+  std::vector<uint64_t> mem_;   // every memory, one after another
   Layout layout_;
   struct Shadow {
     uint32_t cell;
     unsigned lo;
     uint64_t mask;
   };
-  std::vector<std::vector<Shadow>> shadows_;  // per register
+  std::vector<std::vector<Shadow>> shadows_; // per register
   unsigned max_fields_ = 0;
-  Compiled fetch_, fetch0_, trap_entry_;  // fetch0_: fetch at offset 0, for one-unit machines
+  Compiled fetch_, fetch0_, trap_entry_; // fetch0_: fetch at offset 0, for one-unit machines
   Compiled vmm_map_, vmm_reset_, vmm_wellformed_;
-  std::vector<uint64_t> system_mask_;  // per register cell
-  std::vector<uint32_t> reg_of_cell_;  // per register cell: the register owning it
+  std::vector<uint64_t> system_mask_; // per register cell
+  std::vector<uint32_t> reg_of_cell_; // per register cell: the register owning it
   void run_vmm(const Compiled& c, uint64_t base, uint64_t size);
   std::vector<Compiled> insns_;
-  std::vector<Change> log_;  // sized for the most writes one step can make
-  Context ctx_;              // shared with native code
+  std::vector<Change> log_; // sized for the most writes one step can make
+  Context ctx_;             // shared with native code
   const NativeModel* native_ = nullptr;
 
-  Outcome last_;  // details of the last execute_kind()
-  std::vector<uint64_t> field_buf_;  // fields of an uncached instruction
+  Outcome last_;                    // details of the last execute_kind()
+  std::vector<uint64_t> field_buf_; // fields of an uncached instruction
 
   // Decoded-instruction cache for single-unit machines: raw unit -> instruction and fields.
   static constexpr unsigned kCacheSize = 4096;
-  static constexpr unsigned kCacheFields = 6;  // instructions with more fields are not cached
+  static constexpr unsigned kCacheFields = 6; // instructions with more fields are not cached
   struct CacheEntry {
     uint64_t raw = 0;
-    int32_t insn = -2;  // -2 empty, -1 undefined
+    int32_t insn = -2; // -2 empty, -1 undefined
     uint32_t nfields = 0;
-    uint32_t base = 0;  // first field cell of the instruction
+    uint32_t base = 0; // first field cell of the instruction
     uint64_t fields[kCacheFields] = {};
   };
   std::vector<CacheEntry> cache_;

@@ -9,25 +9,25 @@
 
 namespace popek::model {
 
-using Bits = unsigned __int128;  // up to 128 instruction bits
+using Bits = unsigned __int128; // up to 128 instruction bits
 
 struct Slice {
-  unsigned hi, lo;  // bits of the field
-  unsigned pos;     // instruction bit (from the least significant end) holding field bit `lo`
+  unsigned hi, lo; // bits of the field
+  unsigned pos;    // instruction bit (from the least significant end) holding field bit `lo`
 };
 
 struct EncField {
   std::string name;
-  unsigned width = 0;  // bits not covered by any slice read as zero
+  unsigned width = 0; // bits not covered by any slice read as zero
   std::vector<Slice> slices;
 };
 
 struct Encoding {
-  unsigned units = 1;  // length in fetch units
-  unsigned bits = 0;   // units * unit width
+  unsigned units = 1; // length in fetch units
+  unsigned bits = 0;  // units * unit width
   Bits mask = 0, match = 0;
   std::vector<EncField> fields;
-  std::string pattern;  // as written in the model, for display
+  std::string pattern; // as written in the model, for display
 
   bool matches(Bits raw) const { return (raw & mask) == match; }
   uint64_t extract(unsigned field, Bits raw) const;

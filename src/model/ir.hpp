@@ -18,6 +18,7 @@ using StmtId = uint32_t;
 constexpr ExprId kNoExpr = UINT32_MAX;
 constexpr unsigned kMaxWidth = 64;
 
+// clang-format off
 enum class Op : uint8_t {
   Const,    // value
   Field,    // a = operand field index of the instruction being executed
@@ -34,6 +35,7 @@ enum class Op : uint8_t {
   ZExt, SExt, // a extended to `width`
   Ite,      // if a then b else c
 };
+// clang-format on
 
 const char* op_name(Op op);
 
@@ -74,7 +76,7 @@ struct Routine {
   std::vector<StmtId> body;
   std::vector<LocalInfo> locals;
   unsigned nparams = 0;
-  ExprId result = kNoExpr;  // evaluated after the body, when the routine returns a value
+  ExprId result = kNoExpr; // evaluated after the body, when the routine returns a value
   unsigned result_width = 0;
 };
 

@@ -17,7 +17,8 @@ uint64_t Register::system_bits() const {
 }
 
 namespace {
-template <class V> int find_by_name(const V& v, const std::string& n) {
+template <class V>
+int find_by_name(const V& v, const std::string& n) {
   for (size_t i = 0; i < v.size(); ++i)
     if (v[i].name == n) return static_cast<int>(i);
   return -1;

@@ -31,14 +31,14 @@ struct Register {
   Loc loc;
   RegKind kind = RegKind::Plain;
   unsigned width = 0;
-  bool file = false;        // a register file, indexed by an expression of index_width bits
+  bool file = false; // a register file, indexed by an expression of index_width bits
   unsigned count = 1;
   unsigned index_width = 0;
-  bool system = false;      // the whole register is system state (theory.md §5)
+  bool system = false; // the whole register is system state (theory.md §5)
   uint64_t reset = 0;
   std::vector<RegField> fields;
-  std::vector<std::string> asm_names;  // files: names the assembler uses for each entry
-  unsigned slot = 0;                   // first slot in the flat register array
+  std::vector<std::string> asm_names; // files: names the assembler uses for each entry
+  unsigned slot = 0;                  // first slot in the flat register array
 
   int find_field(const std::string& n) const;
   // Bits of this register that are system state (whole register, or system fields).
@@ -50,10 +50,10 @@ enum class Endian { Big, Little };
 struct Memory {
   std::string name;
   Loc loc;
-  uint64_t size = 0;  // units; a power of two
-  unsigned unit = 0;  // bits per unit (the addressing granularity)
+  uint64_t size = 0; // units; a power of two
+  unsigned unit = 0; // bits per unit (the addressing granularity)
   unsigned addr_width = 0;
-  Endian endian = Endian::Big;  // order of units in multi-unit accesses
+  Endian endian = Endian::Big; // order of units in multi-unit accesses
   bool endian_given = false;
 };
 
@@ -74,17 +74,17 @@ struct Instruction {
 // and mode from a virtual state, and which virtual states are well formed.
 struct Vmm {
   bool present = false;
-  std::vector<LocalInfo> params;  // (base, size): where a VM's storage sits in real memory
-  Routine map;                    // reads the virtual state, writes the real system state and mode
-  Routine reset;                  // sets the virtual system state a new VM starts with
-  Routine wellformed;             // returns 1 bit
+  std::vector<LocalInfo> params; // (base, size): where a VM's storage sits in real memory
+  Routine map;                   // reads the virtual state, writes the real system state and mode
+  Routine reset;                 // sets the virtual system state a new VM starts with
+  Routine wellformed;            // returns 1 bit
 };
 
 struct Model {
   std::string name, description, path;
-  uint64_t source_hash = 0;  // FNV-1a of the source text: identifies the model's exact definition
+  uint64_t source_hash = 0; // FNV-1a of the source text: identifies the model's exact definition
   unsigned word = 0;
-  std::vector<Mode> modes;  // most privileged first
+  std::vector<Mode> modes; // most privileged first
   std::vector<Register> regs;
   unsigned mode_reg = 0, pc_reg = 0;
   unsigned nslots = 0;
@@ -92,9 +92,9 @@ struct Model {
   std::vector<TrapCause> traps;
   int default_trap = -1, undefined_trap = -1;
   unsigned cause_width = 0, arg_width = 0;
-  unsigned fetch_unit = 0;  // bits returned by one fetch
-  unsigned code_mem = 0;    // the memory fetch reads instructions from
-  unsigned fetch_step = 1;  // address units per fetch unit (fetch_unit / that memory's unit)
+  unsigned fetch_unit = 0; // bits returned by one fetch
+  unsigned code_mem = 0;   // the memory fetch reads instructions from
+  unsigned fetch_step = 1; // address units per fetch unit (fetch_unit / that memory's unit)
   Arena arena;
   Routine fetch, trap_entry;
   Vmm vmm;

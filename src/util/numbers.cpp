@@ -10,12 +10,12 @@ std::optional<uint64_t> parse_number(std::string_view s) {
   if (s.empty()) return std::nullopt;
   uint64_t v = 0;
   for (char c : s) {
-    unsigned d = c >= '0' && c <= '9' ? unsigned(c - '0')
+    unsigned d = c >= '0' && c <= '9'   ? unsigned(c - '0')
                  : c >= 'a' && c <= 'f' ? unsigned(c - 'a' + 10)
                  : c >= 'A' && c <= 'F' ? unsigned(c - 'A' + 10)
                                         : 99;
     if (d >= base) return std::nullopt;
-    if (v > (UINT64_MAX - d) / base) return std::nullopt;  // would exceed 64 bits
+    if (v > (UINT64_MAX - d) / base) return std::nullopt; // would exceed 64 bits
     v = v * base + d;
   }
   return v;

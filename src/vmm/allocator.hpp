@@ -13,8 +13,8 @@
 namespace popek::vmm {
 
 struct Allocation {
-  uint64_t base = 0;  // first unit of the guest's storage in real memory
-  uint64_t size = 0;  // units of guest storage
+  uint64_t base = 0; // first unit of the guest's storage in real memory
+  uint64_t size = 0; // units of guest storage
 };
 
 class Allocator {

@@ -15,7 +15,7 @@ public:
   enum class Action { Interpreted, Reflected };
   struct Decision {
     Action action;
-    machine::Outcome outcome;  // what the instruction did on the virtual state
+    machine::Outcome outcome; // what the instruction did on the virtual state
   };
 
   Decision dispatch(machine::Machine& virt, Interpreter& interp);

@@ -26,8 +26,7 @@ const char* how_name(VmmStep::How h) {
 }
 
 Vmm::Vmm(std::shared_ptr<const model::Model> m, Strategy s, Allocation a)
-    : m_(m), strategy_(s), real_(m), virt_(m), alloc_(a), interp_(*m),
-      user_mode_(m->modes.back().code) {}
+    : m_(m), strategy_(s), real_(m), virt_(m), alloc_(a), interp_(*m), user_mode_(m->modes.back().code) {}
 
 bool Vmm::start(const Machine& initial, std::string& error) {
   const model::Model& m = *m_;
@@ -51,8 +50,8 @@ bool Vmm::start(const Machine& initial, std::string& error) {
     }
   }
   if (!alloc_.install(virt_, real_)) {
-    error = "the initial virtual state is not well formed for allocation base " + std::to_string(a.base) +
-            ", size " + std::to_string(a.size) + " (the model's vmm 'wellformed' is false)";
+    error = "the initial virtual state is not well formed for allocation base " + std::to_string(a.base) + ", size " +
+            std::to_string(a.size) + " (the model's vmm 'wellformed' is false)";
     return false;
   }
   counts_ = Counts{};

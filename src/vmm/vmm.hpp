@@ -21,34 +21,34 @@
 namespace popek::vmm {
 
 enum class Strategy { TrapAndEmulate, Hybrid };
-const char* strategy_name(Strategy s);  // "trap-emulate", "hybrid"
+const char* strategy_name(Strategy s); // "trap-emulate", "hybrid"
 
 // A broken VMM property seen while the VMM ran a step.
 struct Violation {
   enum Kind {
-    ResourceControl,  // direct execution changed the real system state or mode without a trap
-    Isolation,        // direct execution wrote real memory outside the allocation
-    Allocation,       // the virtual state left what the allocation can hold; the allocator refused it
+    ResourceControl, // direct execution changed the real system state or mode without a trap
+    Isolation,       // direct execution wrote real memory outside the allocation
+    Allocation,      // the virtual state left what the allocation can hold; the allocator refused it
   } kind;
   bool memory = false;
-  uint32_t cell = 0;  // register cell (ResourceControl)
-  unsigned mem = 0;   // memory index (Isolation, Allocation)
-  uint64_t addr = 0;  // real address (Isolation), virtual address (Allocation)
+  uint32_t cell = 0; // register cell (ResourceControl)
+  unsigned mem = 0;  // memory index (Isolation, Allocation)
+  uint64_t addr = 0; // real address (Isolation), virtual address (Allocation)
   uint64_t before = 0, after = 0;
 };
-const char* violation_name(Violation::Kind k);  // "resource control", "isolation", "allocation"
+const char* violation_name(Violation::Kind k); // "resource control", "isolation", "allocation"
 
 struct VmmStep {
   enum How { Direct, Interpreted, Reflected } how = Direct;
-  bool tried_direct = false;  // direct execution was tried (and `real` is its outcome)
-  machine::Outcome real;      // outcome of direct execution on the real machine
-  machine::Outcome virt;      // outcome on the virtual state (Interpreted, Reflected)
+  bool tried_direct = false; // direct execution was tried (and `real` is its outcome)
+  machine::Outcome real;     // outcome of direct execution on the real machine
+  machine::Outcome virt;     // outcome on the virtual state (Interpreted, Reflected)
   bool halted = false;
   std::vector<Violation> violations;
   // Guest storage and other memory units this step wrote in V (memory, virtual address).
   std::vector<std::pair<unsigned, uint64_t>> written;
 };
-const char* how_name(VmmStep::How h);  // "direct", "interpreted", "reflected"
+const char* how_name(VmmStep::How h); // "direct", "interpreted", "reflected"
 
 // Whether a VMM can run guests of model `m` in allocation `a` at all: the model
 // has a vmm block and the allocation lies inside the code memory. If not,
@@ -83,8 +83,8 @@ public:
   static constexpr uint64_t kVmmFill = 0x5a5a5a5a5a5a5a5aull;
 
 private:
-  void from_real(VmmStep& r);     // direct execution's effects into V
-  void to_real(VmmStep& r);       // the interpreter's effects on V into the real machine
+  void from_real(VmmStep& r); // direct execution's effects into V
+  void to_real(VmmStep& r);   // the interpreter's effects on V into the real machine
 
   std::shared_ptr<const model::Model> m_;
   Strategy strategy_;
@@ -94,7 +94,7 @@ private:
   Dispatcher dispatcher_;
   Counts counts_;
   VmmStep last_;
-  uint64_t user_mode_ = 0;  // the least privileged mode's code
+  uint64_t user_mode_ = 0; // the least privileged mode's code
 };
 
 } // namespace popek::vmm
