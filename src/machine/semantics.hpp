@@ -11,10 +11,11 @@
 namespace popek::machine {
 
 // X(name): pure operations d = f(a, b) with mask k and width w (see pure_op).
-#define POPEK_PURE_OPS(X)                                                                                              \
-  X(AndK)                                                                                                              \
-  X(Extract) X(Add) X(Sub) X(Mul) X(And) X(Or) X(Xor) X(UDiv) X(URem) X(SDiv) X(SRem) X(Not) X(Neg) X(Shl) X(LShr)     \
-      X(AShr) X(Eq) X(Ne) X(Ult) X(Ule) X(Slt) X(Sle) X(SExt) X(Concat)
+// clang-format off
+#define POPEK_PURE_OPS(X) \
+  X(AndK) X(Extract) X(Add) X(Sub) X(Mul) X(And) X(Or) X(Xor) X(UDiv) X(URem) X(SDiv) X(SRem) X(Not) X(Neg) \
+  X(Shl) X(LShr) X(AShr) X(Eq) X(Ne) X(Ult) X(Ule) X(Slt) X(Sle) X(SExt) X(Concat)
+// clang-format on
 // Comparisons that also exist fused with a branch or a trap.
 #define POPEK_CMP_OPS(X) X(Eq) X(Ne) X(Ult) X(Ule) X(Slt) X(Sle)
 
