@@ -1,12 +1,8 @@
 // Replaying cases against their expectations, the messages of failing and bad
 // cases, and the minimizer.
 #include "corpus/minimize.hpp"
+#include "temp_dir.hpp"
 #include "test_util.hpp"
-#include "util/files.hpp"
-
-#include <filesystem>
-#include <gtest/gtest.h>
-#include <unistd.h>
 
 namespace popek {
 
@@ -14,24 +10,11 @@ using corpus::Replay;
 
 namespace {
 
-class CorpusReplay : public ::testing::Test {
+class CorpusReplay : public test::TempDirTest {
 protected:
-  void SetUp() override {
-    dir_ = ::testing::TempDir() + "popek_corpus_" + std::to_string(::getpid()) + "_" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  std::string put(const std::string& name, const std::string& text) {
-    std::string p = dir_ + "/" + name, err;
-    EXPECT_TRUE(write_file_atomic(p, text, err)) << err;
-    return p;
-  }
   Replay replay(const std::string& text) { return corpus::replay_file(put("t.case", text), models_); }
   corpus::Case parse(const std::string& text) { return corpus::parse_case(dir_ + "/t.case", text); }
 
-  std::string dir_;
   corpus::ModelCache models_{test::path("models")};
 };
 

@@ -1,11 +1,8 @@
 // popek diff, replay and minimize as users run them: output, JSON, exit codes.
+#include "temp_dir.hpp"
 #include "test_util.hpp"
-#include "util/files.hpp"
 
-#include <filesystem>
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <unistd.h>
 
 namespace popek {
 
@@ -13,22 +10,7 @@ using test::run_popek;
 
 namespace {
 
-class DiffCli : public ::testing::Test {
-protected:
-  void SetUp() override {
-    dir_ = ::testing::TempDir() + "popek_diffcli_" + std::to_string(::getpid()) + "_" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string put(const std::string& name, const std::string& text) {
-    std::string p = dir_ + "/" + name, err;
-    std::filesystem::create_directories(std::filesystem::path(p).parent_path());
-    EXPECT_TRUE(write_file_atomic(p, text, err)) << err;
-    return p;
-  }
-  std::string dir_;
-};
+using DiffCli = test::TempDirTest;
 
 const char* kEquivalent = "model pg\nprogram\n  .org 2\n  li 100, 1\n  halt\nexpect equivalent\n";
 
