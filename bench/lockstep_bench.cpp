@@ -3,39 +3,16 @@
 // counting loop (examples/pg/loop.s), one core. Target: at least 5 million.
 // Arg 0: trap-and-emulate (the loop runs directly); 1: hybrid (the loop, in
 // virtual supervisor mode, is interpreted on the virtual state).
-#include "asm/assembler.hpp"
+#include "bench_fixture.hpp"
 #include "diff/lockstep.hpp"
 #include "diff/setup.hpp"
-#include "lang/load.hpp"
-#include "util/files.hpp"
 
 #include <benchmark/benchmark.h>
-#include <cstdio>
-#include <cstdlib>
 
 namespace {
 
-struct Fixture {
-  std::shared_ptr<const popek::model::Model> model;
-  popek::assembler::Image image;
-};
-
-Fixture load(const char* model, const char* program) {
-  std::string dir = POPEK_SOURCE_DIR;
-  auto r = popek::lang::load_model_file(dir + "/" + model);
-  std::string err;
-  auto text = popek::read_file(dir + "/" + program, err);
-  if (!r.model || !text) {
-    std::fprintf(stderr, "%s%s\n", r.error.c_str(), err.c_str());
-    std::exit(2);
-  }
-  auto a = popek::assembler::assemble(*r.model, program, *text);
-  if (!a.error.empty()) {
-    std::fprintf(stderr, "%s\n", a.error.c_str());
-    std::exit(2);
-  }
-  return {r.model, a.image};
-}
+using popek::bench::Fixture;
+using popek::bench::load;
 
 void BM_LockstepPgLoop(benchmark::State& state) {
   static Fixture f = load("models/pg.isa", "examples/pg/loop.s");

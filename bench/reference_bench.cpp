@@ -1,37 +1,14 @@
 // Guest instructions per second of the bare-metal reference machine on the pg
 // counting loop (examples/pg/loop.s), one core. Target: at least 50 million.
-#include "asm/assembler.hpp"
-#include "lang/load.hpp"
+#include "bench_fixture.hpp"
 #include "machine/machine.hpp"
-#include "util/files.hpp"
 
 #include <benchmark/benchmark.h>
-#include <cstdio>
-#include <cstdlib>
 
 namespace {
 
-struct Fixture {
-  std::shared_ptr<const popek::model::Model> model;
-  popek::assembler::Image image;
-};
-
-Fixture load(const char* model, const char* program) {
-  std::string dir = POPEK_SOURCE_DIR;
-  auto r = popek::lang::load_model_file(dir + "/" + model);
-  if (!r.model) {
-    std::fprintf(stderr, "%s\n", r.error.c_str());
-    std::exit(2);
-  }
-  std::string err;
-  auto text = popek::read_file(dir + "/" + program, err);
-  auto a = popek::assembler::assemble(*r.model, program, text ? *text : "");
-  if (!text || !a.error.empty()) {
-    std::fprintf(stderr, "%s%s\n", err.c_str(), a.error.c_str());
-    std::exit(2);
-  }
-  return {r.model, a.image};
-}
+using popek::bench::Fixture;
+using popek::bench::load;
 
 // state.range(0): 0 = the native code generated for bundled models, 1 = the
 // interpreter (what a user's own model runs on).
