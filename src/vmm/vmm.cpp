@@ -138,8 +138,20 @@ void Vmm::from_real(VmmStep& r) {
 // allocator installs real(V) again (the virtual system state may have changed).
 void Vmm::to_real(VmmStep& r) {
   const Allocation& a = alloc_.allocation();
+  // An interpreted instruction that wrote no system bits leaves real(V)'s
+  // system state as installed: copying the registers it wrote is enough.
+  // Otherwise (a system write, or a reflected trap) real(V) is installed anew.
+  bool system = r.how != VmmStep::Interpreted;
+  auto cells = virt_.reg_cells();
   for (const machine::Change& c : virt_.changes()) {
-    if (!c.memory) continue;
+    if (!c.memory) {
+      uint32_t cell = static_cast<uint32_t>(c.loc);
+      if (real_.system_mask(cell) != 0)
+        system = true;
+      else
+        real_.set_cell(cell, cells[cell]);
+      continue;
+    }
     auto [mi, addr] = virt_.locate(c.loc);
     uint64_t v = virt_.mem(mi, addr);
     if (mi != m_->code_mem) {
@@ -152,18 +164,7 @@ void Vmm::to_real(VmmStep& r) {
     }
     r.written.push_back({mi, addr});
   }
-  // An interpreted instruction that wrote no system bits leaves real(V)'s
-  // system state as installed: copying the registers it wrote is enough.
-  bool system = r.how != VmmStep::Interpreted;
-  for (const machine::Change& c : virt_.changes())
-    system |= !c.memory && real_.system_mask(static_cast<uint32_t>(c.loc)) != 0;
-  if (!system) {
-    auto cells = virt_.reg_cells();
-    for (const machine::Change& c : virt_.changes())
-      if (!c.memory) real_.set_cell(static_cast<uint32_t>(c.loc), cells[c.loc]);
-    return;
-  }
-  if (!alloc_.install(virt_, real_)) r.violations.push_back({Violation::Allocation, false, 0, 0, 0, 0, 0});
+  if (system && !alloc_.install(virt_, real_)) r.violations.push_back({Violation::Allocation, false, 0, 0, 0, 0, 0});
 }
 
 } // namespace popek::vmm
