@@ -29,16 +29,13 @@ std::vector<std::string> bundled_models() {
 }
 
 std::shared_ptr<const model::Model> load_model_arg(const std::string& arg) {
-  std::string path = arg;
-  bool looks_like_path = arg.find('/') != std::string::npos || fs::path(arg).extension() == ".isa";
-  if (!looks_like_path) {
-    path = (fs::path(models_dir()) / (arg + ".isa")).string();
-    if (!fs::exists(path)) {
-      std::string names;
-      for (const std::string& p : bundled_models()) names += (names.empty() ? "" : ", ") + fs::path(p).stem().string();
-      std::cerr << "popek: unknown model '" << arg << "' (bundled: " << names << "; or give the path of a .isa file)\n";
-      return nullptr;
-    }
+  lang::ModelRef ref = lang::find_model(arg, models_dir());
+  const std::string& path = ref.path;
+  if (ref.bundled && !fs::exists(path)) {
+    std::string names;
+    for (const std::string& p : bundled_models()) names += (names.empty() ? "" : ", ") + fs::path(p).stem().string();
+    std::cerr << "popek: unknown model '" << arg << "' (bundled: " << names << "; or give the path of a .isa file)\n";
+    return nullptr;
   }
   lang::LoadResult r = lang::load_model_file(path);
   if (!r.model) {

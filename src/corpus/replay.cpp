@@ -26,15 +26,13 @@ std::optional<Case> load_case(const std::string& path, std::string& error) {
 }
 
 std::shared_ptr<const model::Model> ModelCache::get(const Case& c, std::string& error) {
-  // A name with a slash or a .isa suffix is a path, relative to the case.
-  bool is_path = c.model.find('/') != std::string::npos || fs::path(c.model).extension() == ".isa";
-  fs::path p = is_path ? fs::path(c.path).parent_path() / c.model : fs::path(dir_) / (c.model + ".isa");
-  std::string key = p.lexically_normal().string();
+  lang::ModelRef ref = lang::find_model(c.model, dir_, fs::path(c.path).parent_path().string());
+  const std::string& key = ref.path;
   if (auto it = loaded_.find(key); it != loaded_.end()) return it->second;
   std::error_code ec;
-  if (!fs::exists(p, ec)) {
+  if (!fs::exists(key, ec)) {
     error = c.model_loc.str() + ": " +
-            (is_path ? "no model file '" + key + "'" : "no bundled model '" + c.model + "' (in " + dir_ + ")");
+            (ref.bundled ? "no bundled model '" + c.model + "' (in " + dir_ + ")" : "no model file '" + key + "'");
     return nullptr;
   }
   lang::LoadResult r = lang::load_model_file(key);

@@ -83,4 +83,10 @@ LoadResult load_model_file(const std::string& path) {
   return load_model_text(path, *text);
 }
 
+ModelRef find_model(const std::string& name, const std::string& models_dir, const std::string& relative_to) {
+  if (name.find('/') != std::string::npos || fs::path(name).extension() == ".isa")
+    return {relative_to.empty() ? name : (fs::path(relative_to) / name).lexically_normal().string(), false};
+  return {(fs::path(models_dir) / (name + ".isa")).string(), true};
+}
+
 } // namespace popek::lang
