@@ -17,5 +17,7 @@ void setup_disasm(CLI::App& app, int& rc);
 void setup_diff(CLI::App& app, int& rc);
 void setup_replay(CLI::App& app, int& rc);
 void setup_minimize(CLI::App& app, int& rc);
+void setup_classify(CLI::App& app, int& rc);
+void setup_prove(CLI::App& app, int& rc);
 
 } // namespace popek::cli

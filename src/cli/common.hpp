@@ -18,7 +18,8 @@ constexpr int kOk = 0;
 constexpr int kNotHalted = 1; // `run`: the step budget ran out
 constexpr int kFailed = 1;    // `diff`: divergent; `replay`: a case failed
 constexpr int kBadInput = 2;
-constexpr int kInconclusive = 3; // `diff`: no divergence, but the guest did not halt
+constexpr int kInconclusive = 3; // `diff`: no divergence, but the guest did not halt; prover: an unknown answer
+constexpr int kInternal = 4;     // the prover and the concrete runner disagree: a bug in popek
 
 // The folder of bundled models: $POPEK_MODELS, else the source tree's models/.
 std::string models_dir();

@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   popek::cli::setup_diff(app, rc);
   popek::cli::setup_replay(app, rc);
   popek::cli::setup_minimize(app, rc);
+  popek::cli::setup_classify(app, rc);
+  popek::cli::setup_prove(app, rc);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -66,6 +66,11 @@ public:
   Term to_bool(Term bit);
   Term to_bit(Term b);
 
+  // The value of a term without free variables (a boolean reads as 0 or 1),
+  // by simplification; nullopt when it depends on a variable. The encoder's
+  // consistency tests evaluate it on concrete states this way.
+  std::optional<uint64_t> constant(Term t) const;
+
   unsigned width(Term t) const; // 0 for booleans and arrays
   bool is_bool(Term t) const;
   std::string str(Term t) const; // SMT-LIB text, for messages

@@ -1,0 +1,62 @@
+// popek classify MODEL: every query of every instruction (theory.md §6), the
+// instruction × property table, the model's verdicts, and a one-line witness
+// for each flagged instruction.
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "cli/prover_print.hpp"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+namespace popek::cli {
+
+namespace {
+struct ClassifyOptions {
+  std::string model, save_witnesses;
+  bool json = false;
+  unsigned jobs = 1, timeout_ms = 0;
+};
+
+int run_classify(const ClassifyOptions& o) {
+  auto m = load_model_arg(o.model);
+  if (!m) return kBadInput;
+  if (!m->vmm.present) {
+    std::cerr << "popek: model " << m->name << " has no vmm block: the prover needs its deprivileging map\n";
+    return kBadInput;
+  }
+  prover::Options po;
+  po.jobs = o.jobs;
+  po.limits.timeout_ms = o.timeout_ms;
+  po.models_dir = models_dir();
+  prover::Classification c = prover::classify(m, po);
+  if (o.json)
+    std::cout << classification_json(c).dump(2) << "\n";
+  else
+    std::cout << classification_text(c, o.jobs);
+  if (!o.save_witnesses.empty()) {
+    std::vector<const prover::Finding*> fs;
+    for (const prover::Row& r : c.rows)
+      for (const prover::Finding& f : r.findings) fs.push_back(&f);
+    if (!save_witnesses(*m, fs, o.save_witnesses)) return kBadInput;
+  }
+  for (const std::string& e : c.internal_errors) std::cerr << "popek: INTERNAL ERROR: " << e << "\n";
+  if (!c.internal_errors.empty()) return kInternal;
+  return c.any_unknown() ? kInconclusive : kOk;
+}
+} // namespace
+
+void setup_classify(CLI::App& app, int& rc) {
+  auto o = std::make_shared<ClassifyOptions>();
+  auto* sub = app.add_subcommand("classify", "Classify every instruction of a model with the prover, and give the "
+                                             "model's verdicts (Theorems 1 and 3, VMM equivalence)");
+  sub->add_option("MODEL", o->model, "A bundled model's name, or the path of a .isa file")->required();
+  sub->add_flag("--json", o->json, "Print the classification as JSON");
+  sub->add_option("--jobs", o->jobs, "Queries to run in parallel (one Z3 context each)")->check(CLI::Range(1u, 256u));
+  sub->add_option("--timeout", o->timeout_ms,
+                  "Wall-clock limit per query in ms (0: none; the deterministic "
+                  "resource limit always applies); a query over it answers unknown");
+  sub->add_option("--save-witnesses", o->save_witnesses, "Write each witness of a VMM obligation as a case in DIR");
+  sub->callback([o, &rc] { rc = run_classify(*o); });
+}
+
+} // namespace popek::cli

@@ -1,0 +1,136 @@
+// popek prove MODEL: the VMM's obligations for every instruction (the fetch,
+// then equivalence, resource control and the whole VMM step), each a numbered,
+// named check with its result and, when it fails, a readable counterexample.
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "cli/prover_print.hpp"
+#include "util/files.hpp"
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <fmt/format.h>
+#include <iostream>
+
+namespace popek::cli {
+
+namespace {
+namespace fs = std::filesystem;
+using prover::Property;
+using prover::Query;
+using prover::Where;
+
+struct ProveOptions {
+  std::string model, strategy = "trap-emulate", emit_smt2, save_witnesses;
+  bool json = false;
+  unsigned jobs = 1, timeout_ms = 0;
+};
+
+// The obligations of a VMM strategy: the hybrid VMM runs only user mode directly.
+std::vector<Query> obligations(vmm::Strategy s) {
+  std::vector<Where> ws =
+      s == vmm::Strategy::Hybrid ? std::vector<Where>{Where::User} : std::vector<Where>{Where::User, Where::Supervisor};
+  std::vector<Query> qs;
+  for (Property p : {Property::Equivalence, Property::ResourceControl})
+    for (Where w : ws) qs.push_back({p, w});
+  qs.push_back({Property::VmmStep, Where::Any, -1, s});
+  return qs;
+}
+
+bool emit(const std::string& dir, std::shared_ptr<const model::Model> m, const std::vector<Query>& qs) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  prover::Prover p(m, {});
+  std::string err;
+  auto put = [&](unsigned n, const std::string& name, const std::string& text) {
+    std::string file = fmt::format("{:03}-{}.smt2", n, name);
+    for (char& ch : file)
+      if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '-') ch = '-';
+    if (write_file_atomic((fs::path(dir) / file).string(), text, err)) return true;
+    std::cerr << "popek: " << err << "\n";
+    return false;
+  };
+  unsigned n = 1;
+  if (!put(n++, "fetch", p.smt2_fetch())) return false;
+  for (size_t i = 0; i < m->insns.size(); ++i)
+    for (const Query& q : qs)
+      if (!put(n++, m->insns[i].name + "-" + q.name(*m), p.smt2(static_cast<int>(i), q))) return false;
+  return true;
+}
+
+int run_prove(const ProveOptions& o) {
+  auto m = load_model_arg(o.model);
+  if (!m) return kBadInput;
+  if (!m->vmm.present) {
+    std::cerr << "popek: model " << m->name << " has no vmm block: the prover needs its deprivileging map\n";
+    return kBadInput;
+  }
+  vmm::Strategy s = o.strategy == "hybrid" ? vmm::Strategy::Hybrid : vmm::Strategy::TrapAndEmulate;
+  std::vector<Query> qs = obligations(s);
+  if (!o.emit_smt2.empty() && !emit(o.emit_smt2, m, qs)) return kBadInput;
+  prover::Options po;
+  po.jobs = o.jobs;
+  po.limits.timeout_ms = o.timeout_ms;
+  po.models_dir = models_dir();
+  std::vector<std::string> internal;
+  prover::Finding fetch = prover::Prover(m, po.limits).run_fetch();
+  std::vector<prover::Row> rows = prover::run_queries(m, qs, po, internal);
+  std::vector<const prover::Finding*> all{&fetch};
+  for (const prover::Row& r : rows)
+    for (const prover::Finding& f : r.findings) all.push_back(&f);
+  unsigned proved = 0, flagged = 0, unknown = 0;
+  nlohmann::json checks = nlohmann::json::array();
+  for (size_t n = 0; n < all.size(); ++n) {
+    const prover::Finding& f = *all[n];
+    smt::Verdict v = f.answer.verdict;
+    proved += v == smt::Verdict::Proved;
+    flagged += v == smt::Verdict::Witness;
+    unknown += v != smt::Verdict::Proved && v != smt::Verdict::Witness;
+    if (o.json) {
+      nlohmann::json j = finding_json(*m, f);
+      j["number"] = n + 1;
+      checks.push_back(j);
+      continue;
+    }
+    fmt::print("{:4} {:<8} {}{}\n", n + 1, smt::verdict_name(v), f.name,
+               f.answer.reason.empty() ? "" : " (" + f.answer.reason + ")");
+    if (v != smt::Verdict::Witness) continue;
+    fmt::print("     {}\n", f.words);
+    if (f.witness_case) {
+      std::string state;
+      for (const auto& l : f.witness_case->state) state += (state.empty() ? "" : ", ") + l.name + "=" + l.value;
+      fmt::print("     virtual state: {}; allocation base={}, size={}\n", state.empty() ? "(a new VM's)" : state,
+                 f.witness_case->allocation->first, f.witness_case->allocation->second);
+    }
+  }
+  if (o.json)
+    std::cout << nlohmann::json{{"model", m->name},
+                                {"vmm", vmm::strategy_name(s)},
+                                {"checks", checks},
+                                {"internal_errors", internal}}
+                     .dump(2)
+              << "\n";
+  else
+    fmt::print("{}: {} checks for the {} VMM: {} proved, {} flagged, {} unknown\n", m->name, all.size(),
+               vmm::strategy_name(s), proved, flagged, unknown);
+  if (!o.save_witnesses.empty() && !save_witnesses(*m, all, o.save_witnesses)) return kBadInput;
+  for (const std::string& e : internal) std::cerr << "popek: INTERNAL ERROR: " << e << "\n";
+  if (!internal.empty()) return kInternal;
+  return unknown ? kInconclusive : flagged ? kFailed : kOk;
+}
+} // namespace
+
+void setup_prove(CLI::App& app, int& rc) {
+  auto o = std::make_shared<ProveOptions>();
+  auto* sub =
+      app.add_subcommand("prove", "Prove the VMM equivalent for every instruction of a model, or give witnesses");
+  sub->add_option("MODEL", o->model, "A bundled model's name, or the path of a .isa file")->required();
+  sub->add_option("--vmm", o->strategy, "The VMM strategy")->check(CLI::IsMember({"trap-emulate", "hybrid"}));
+  sub->add_option("--emit-smt2", o->emit_smt2, "Also write each check as a standalone SMT-LIB2 script in DIR");
+  sub->add_flag("--json", o->json, "Print the checks as JSON");
+  sub->add_option("--jobs", o->jobs, "Checks to run in parallel (one Z3 context each)")->check(CLI::Range(1u, 256u));
+  sub->add_option("--timeout", o->timeout_ms, "Wall-clock limit per check in ms (0: none); over it: unknown");
+  sub->add_option("--save-witnesses", o->save_witnesses, "Write each witness as a regression case in DIR");
+  sub->callback([o, &rc] { rc = run_prove(*o); });
+}
+
+} // namespace popek::cli

@@ -1,0 +1,25 @@
+// Printing the prover's results for people (a table, verdicts, one-line
+// witnesses) and for programs (JSON, docs/cli.md), and saving witness cases.
+#pragma once
+
+#include "prover/classify.hpp"
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace popek::cli {
+
+std::string classification_text(const prover::Classification& c, unsigned jobs);
+nlohmann::json classification_json(const prover::Classification& c);
+nlohmann::json finding_json(const model::Model& m, const prover::Finding& f);
+
+// Writes each finding's witness case into `dir` (atomically, one file each),
+// naming the model so the case replays from there. False, with a message on
+// stderr, if a file cannot be written.
+bool save_witnesses(const model::Model& m, const std::vector<const prover::Finding*>& findings, const std::string& dir);
+
+// The model as a case names it: a bundled model by name, another by its path
+// relative to `dir`.
+std::string model_ref(const model::Model& m, const std::string& dir);
+
+} // namespace popek::cli

@@ -1,0 +1,237 @@
+#include "prover/classify.hpp"
+
+#include "prover/witness.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+namespace popek::prover {
+
+using vmm::Strategy;
+
+const char* tri_name(Tri t) { return t == Tri::Yes ? "yes" : t == Tri::No ? "no" : "unknown"; }
+
+namespace {
+
+Tri any_of(std::initializer_list<Tri> ts) {
+  bool unknown = false;
+  for (Tri t : ts) {
+    if (t == Tri::Yes) return Tri::Yes;
+    unknown |= t == Tri::Unknown;
+  }
+  return unknown ? Tri::Unknown : Tri::No;
+}
+
+Tri of(const Finding& f) {
+  if (f.answer.verdict != smt::Verdict::Proved && f.answer.verdict != smt::Verdict::Witness) return Tri::Unknown;
+  return f.yes ? Tri::Yes : Tri::No;
+}
+
+} // namespace
+
+Tri Row::answer(Property p, Where w, int unit, Strategy s) const {
+  bool asked = false, unknown = false;
+  for (const Finding& f : findings) {
+    const Query& q = f.query;
+    if (q.property != p || (w != Where::Any && q.where != w) || (unit >= 0 && q.unit != unit) ||
+        (p == Property::VmmStep && q.strategy != s))
+      continue;
+    asked = true;
+    Tri t = of(f);
+    if (t == Tri::Yes) return Tri::Yes;
+    unknown |= t == Tri::Unknown;
+  }
+  if (!asked) return p == Property::Register ? Tri::No : Tri::Unknown; // a model with no register units
+  return unknown ? Tri::Unknown : Tri::No;
+}
+
+Tri Row::sensitive() const { return any_of({control(), mode(), location(), register_sensitive()}); }
+Tri Row::user_sensitive() const {
+  return any_of({control(Where::User), location(Where::User), register_sensitive(Where::User)});
+}
+
+bool Classification::any_unknown() const {
+  if (of(fetch) == Tri::Unknown) return true;
+  for (const Row& r : rows)
+    for (const Finding& f : r.findings)
+      if (of(f) == Tri::Unknown) return true;
+  for (Tri t : relocated)
+    if (t == Tri::Unknown) return true;
+  return false;
+}
+
+std::vector<Query> queries_for(const model::Model&, const std::vector<Unit>& units, const std::vector<Tri>& relocated) {
+  std::vector<Query> qs;
+  auto both = [&](Property p, int unit = -1) {
+    for (Where w : {Where::User, Where::Supervisor}) qs.push_back({p, w, unit});
+  };
+  qs.push_back({Property::Privileged});
+  both(Property::Control);
+  qs.push_back({Property::Mode});
+  both(Property::Location);
+  for (size_t u = 0; u < units.size(); ++u)
+    if (relocated[u] != Tri::Yes) both(Property::Register, static_cast<int>(u));
+  both(Property::Equivalence);
+  both(Property::ResourceControl);
+  for (Strategy s : {Strategy::TrapAndEmulate, Strategy::Hybrid}) qs.push_back({Property::VmmStep, Where::Any, -1, s});
+  return qs;
+}
+
+namespace {
+
+std::string names(const std::vector<std::string>& xs) {
+  std::string s;
+  for (const std::string& x : xs) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
+// Theorem 1 (or 3) against the equivalence verdict of the VMM it speaks about.
+void explain_disagreement(Classification& c, const ModelVerdict& theorem, const ModelVerdict& equiv, Strategy s) {
+  const model::Model& m = *c.model;
+  if (theorem.holds == Tri::No && equiv.holds == Tri::Yes) {
+    c.explanations.push_back(theorem.name + " does not apply (" + names(theorem.against) +
+                             " sensitive but not privileged), yet the " + equiv.name +
+                             " is proved: the theorem's condition is sufficient, not necessary; the deprivileging "
+                             "map gives real(V) the behaviour these instructions show on V.");
+  } else if (theorem.holds == Tri::Yes && equiv.holds == Tri::No) {
+    for (const Row& r : c.rows) {
+      if (r.flagged(s) != Tri::Yes) continue;
+      for (const Finding& f : r.findings)
+        if (f.query.property == Property::VmmStep && f.query.strategy == s && f.yes)
+          c.explanations.push_back(theorem.name + " holds, yet " + m.insns[static_cast<size_t>(r.insn)].name +
+                                   " breaks the " + equiv.name + ": " + f.words +
+                                   ". The theorem assumes the VMM's map hides every difference of an unprivileged "
+                                   "instruction; this model's map does not.");
+    }
+  }
+}
+
+} // namespace
+
+std::vector<Row> run_queries(std::shared_ptr<const model::Model> mp, const std::vector<Query>& qs, const Options& o,
+                             std::vector<std::string>& internal_errors) {
+  const model::Model& m = *mp;
+  std::vector<Row> rows(m.insns.size());
+  for (size_t i = 0; i < m.insns.size(); ++i) {
+    rows[i].insn = static_cast<int>(i);
+    rows[i].findings.resize(qs.size());
+  }
+  const size_t total = m.insns.size() * qs.size();
+  std::atomic<size_t> next{0};
+  std::vector<std::string> replay_errors(total);
+  // One prover (one Z3 context) per thread; each takes the next query.
+  auto work = [&] {
+    auto p = std::make_unique<Prover>(mp, o.limits);
+    for (size_t k; (k = next.fetch_add(1)) < total;) {
+      size_t i = k / qs.size(), q = k % qs.size();
+      Finding f;
+      try {
+        f = p->run(static_cast<int>(i), qs[q]);
+      } catch (const std::exception& e) {
+        // Z3 refused to build or solve the query: an error answer (never a
+        // guess), and a fresh context for the queries that follow.
+        f.query = qs[q];
+        f.insn = static_cast<int>(i);
+        f.name = m.insns[i].name + ": " + qs[q].name(m);
+        f.answer = {f.name, smt::Verdict::Error, e.what()};
+        p = std::make_unique<Prover>(mp, o.limits);
+      }
+      std::string why;
+      if (f.witness_case && o.replay_witnesses && !replay_witness(*f.witness_case, o.models_dir, why))
+        replay_errors[k] =
+            "internal error: the witness of " + f.name + " does not replay in the concrete lockstep runner: " + why;
+      rows[i].findings[q] = std::move(f);
+    }
+  };
+  unsigned jobs = std::max(1u, o.jobs);
+  std::vector<std::thread> threads;
+  for (unsigned t = 1; t < jobs; ++t) threads.emplace_back(work);
+  work();
+  for (std::thread& t : threads) t.join();
+  for (std::string& e : replay_errors)
+    if (!e.empty()) internal_errors.push_back(std::move(e));
+  return rows;
+}
+
+Classification classify(std::shared_ptr<const model::Model> mp, const Options& o) {
+  auto start = std::chrono::steady_clock::now();
+  const model::Model& m = *mp;
+  Classification c;
+  c.model = mp;
+  c.units = system_units(m);
+  try {
+    Prover p(mp, o.limits);
+    for (const Unit& u : c.units) {
+      bool yes = false;
+      smt::Answer a = p.relocates(u, yes);
+      c.relocated.push_back(a.verdict == smt::Verdict::Proved ? Tri::No : yes ? Tri::Yes : Tri::Unknown);
+    }
+    c.fetch = p.run_fetch();
+    c.fetch.yes = c.fetch.answer.verdict == smt::Verdict::Witness; // yes: the fetch is flagged
+  } catch (const std::exception& e) {
+    c.relocated.assign(c.units.size(), Tri::Unknown);
+    c.fetch.name = "fetch: real(V) fetches what V does";
+    c.fetch.answer = {c.fetch.name, smt::Verdict::Error, e.what()};
+  }
+  std::vector<Query> qs = queries_for(m, c.units, c.relocated);
+  c.rows = run_queries(mp, qs, o, c.internal_errors);
+  c.queries = static_cast<unsigned>(m.insns.size() * qs.size() + c.units.size() + 1);
+
+  // The VMM step must be flagged exactly when equivalence or resource control is (in the modes it runs directly).
+  for (const Row& r : c.rows) {
+    Tri te = any_of({r.answer(Property::Equivalence), r.answer(Property::ResourceControl)});
+    Tri hy = any_of({r.answer(Property::Equivalence, Where::User), r.answer(Property::ResourceControl, Where::User)});
+    const std::string& n = m.insns[static_cast<size_t>(r.insn)].name;
+    if (te != Tri::Unknown && r.flagged(Strategy::TrapAndEmulate) != Tri::Unknown &&
+        te != r.flagged(Strategy::TrapAndEmulate))
+      c.internal_errors.push_back("internal error: " + n +
+                                  ": the trap-and-emulate vmm step query disagrees with the "
+                                  "equivalence and resource control queries");
+    if (hy != Tri::Unknown && r.flagged(Strategy::Hybrid) != Tri::Unknown && hy != r.flagged(Strategy::Hybrid))
+      c.internal_errors.push_back("internal error: " + n +
+                                  ": the hybrid vmm step query disagrees with the user-mode "
+                                  "equivalence and resource control queries");
+  }
+
+  auto subset = [&](const std::string& name, const std::string& statement, auto sensitive) {
+    ModelVerdict v{name, Tri::Yes, {}, statement};
+    for (const Row& r : c.rows) {
+      Tri s = sensitive(r), p = r.privileged();
+      if (s == Tri::Yes && p == Tri::No)
+        v.against.push_back(m.insns[static_cast<size_t>(r.insn)].name);
+      else if ((s == Tri::Unknown && p != Tri::Yes) || (p == Tri::Unknown && s != Tri::No))
+        if (v.holds == Tri::Yes) v.holds = Tri::Unknown;
+    }
+    if (!v.against.empty()) v.holds = Tri::No;
+    return v;
+  };
+  auto equivalent = [&](const std::string& name, const std::string& statement, Strategy s) {
+    ModelVerdict v{name, of(c.fetch) == Tri::Unknown ? Tri::Unknown : Tri::Yes, {}, statement};
+    if (of(c.fetch) == Tri::Yes) v.against.push_back("(fetch)");
+    for (const Row& r : c.rows) {
+      Tri f = r.flagged(s);
+      if (f == Tri::Yes) v.against.push_back(m.insns[static_cast<size_t>(r.insn)].name);
+      if (f == Tri::Unknown && v.holds == Tri::Yes) v.holds = Tri::Unknown;
+    }
+    if (!v.against.empty()) v.holds = Tri::No;
+    return v;
+  };
+  c.verdicts.push_back(subset("Theorem 1", "every sensitive instruction is privileged: a VMM may be constructed",
+                              [](const Row& r) { return r.sensitive(); }));
+  c.verdicts.push_back(subset("Theorem 3",
+                              "every user sensitive instruction is privileged: a hybrid VMM may be constructed",
+                              [](const Row& r) { return r.user_sensitive(); }));
+  c.verdicts.push_back(equivalent("trap-and-emulate equivalence",
+                                  "no instruction is flagged: the trap-and-emulate VMM is equivalent, step by step",
+                                  Strategy::TrapAndEmulate));
+  c.verdicts.push_back(equivalent("hybrid equivalence",
+                                  "no instruction is flagged in virtual user mode: the hybrid VMM is equivalent",
+                                  Strategy::Hybrid));
+  explain_disagreement(c, c.verdicts[0], c.verdicts[2], Strategy::TrapAndEmulate);
+  explain_disagreement(c, c.verdicts[1], c.verdicts[3], Strategy::Hybrid);
+  c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return c;
+}
+
+} // namespace popek::prover

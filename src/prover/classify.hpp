@@ -1,0 +1,76 @@
+// Classifying a whole model (issue 4, §3): every query of every instruction,
+// in parallel when asked, then the per-instruction answers and the model's
+// verdicts (Theorem 1, Theorem 3, trap-and-emulate and hybrid equivalence),
+// with every witness of the VMM's obligations replayed through the concrete
+// lockstep runner (theory.md §6, cross-validation).
+#pragma once
+
+#include "prover/prover.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace popek::prover {
+
+struct Options {
+  smt::Limits limits;
+  unsigned jobs = 1;
+  std::string models_dir; // where cases find bundled models (witness replay)
+  bool replay_witnesses = true;
+};
+
+// Yes, no, or not known (a query answered unknown or could not be posed).
+enum class Tri { No, Yes, Unknown };
+const char* tri_name(Tri t); // "no", "yes", "unknown"
+
+struct Row {
+  int insn = -1;
+  std::vector<Finding> findings; // in the order of queries_for()
+
+  // The answer for a query (Unknown if it was not asked or not answered).
+  Tri answer(Property p, Where w = Where::Any, int unit = -1, vmm::Strategy s = vmm::Strategy::TrapAndEmulate) const;
+  Tri privileged() const { return answer(Property::Privileged); }
+  Tri control(Where w = Where::Any) const { return answer(Property::Control, w); }
+  Tri mode() const { return answer(Property::Mode); }
+  Tri location(Where w = Where::Any) const { return answer(Property::Location, w); }
+  Tri register_sensitive(Where w = Where::Any) const { return answer(Property::Register, w); }
+  Tri sensitive() const;      // control, mode, location or register sensitive
+  Tri user_sensitive() const; // control, location or register sensitive in user mode
+  Tri flagged(vmm::Strategy s) const { return answer(Property::VmmStep, Where::Any, -1, s); }
+};
+
+struct ModelVerdict {
+  std::string name; // "Theorem 1", "Theorem 3", "trap-and-emulate equivalence", "hybrid equivalence"
+  Tri holds = Tri::Unknown;
+  std::vector<std::string> against; // the instructions that break it
+  std::string statement;            // what holding means, in words
+};
+
+struct Classification {
+  std::shared_ptr<const model::Model> model;
+  std::vector<Unit> units;    // system units
+  std::vector<Tri> relocated; // per unit: the vmm map moves it by the base
+  Finding fetch;              // the fetch obligation
+  std::vector<Row> rows;      // one per instruction
+  std::vector<ModelVerdict> verdicts;
+  std::vector<std::string> explanations;    // where Theorem 1 (3) and equivalence disagree, why
+  std::vector<std::string> internal_errors; // the prover and the concrete runner disagree
+  double seconds = 0;
+  unsigned queries = 0;
+
+  bool any_unknown() const;
+};
+
+// The queries asked of every instruction of `m`.
+std::vector<Query> queries_for(const model::Model& m, const std::vector<Unit>& units,
+                               const std::vector<Tri>& relocated);
+
+// Runs `queries` on every instruction, `o.jobs` at a time; witnesses that do
+// not replay as predicted are added to `internal_errors`.
+std::vector<Row> run_queries(std::shared_ptr<const model::Model> m, const std::vector<Query>& queries, const Options& o,
+                             std::vector<std::string>& internal_errors);
+
+Classification classify(std::shared_ptr<const model::Model> m, const Options& o);
+
+} // namespace popek::prover

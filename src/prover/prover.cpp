@@ -1,0 +1,308 @@
+#include "prover/prover.hpp"
+
+#include "prover/witness.hpp"
+
+#include <chrono>
+
+namespace popek::prover {
+
+using smt::BvOp;
+using smt::CmpOp;
+using symbolic::Fetch;
+
+Prover::Prover(std::shared_ptr<const model::Model> m, smt::Limits limits)
+    : m_(std::move(m)), limits_(limits), s_(c_, smt::Logic::BitVector), sm_(c_, *m_) {}
+
+namespace {
+
+struct Ran {
+  Fetch fetch;
+  Step step;
+};
+
+// A memory trap: the instruction trapped, and address translation raised it.
+Term memtrap(Context& c, const Step& s) { return c.land({s.trapped, s.memory}); }
+
+// Two outcomes are the same when both trap alike (same cause and argument) or
+// both finish alike (halting or not, in the same state apart from `ignore`).
+Term same_outcome(Context& c, const Step& a, const State& sa, const Step& b, const State& sb,
+                  const std::vector<uint64_t>& ignore) {
+  Term traps = c.land({c.eq(a.cause, b.cause), c.eq(a.arg, b.arg)});
+  Term runs = c.land({c.eq(a.halted, b.halted), same_state(c, sa, sb, ignore)});
+  return c.land({c.eq(a.trapped, b.trapped), c.ite(a.trapped, traps, runs)});
+}
+
+} // namespace
+
+Built Prover::build(int insn, const Query& q) {
+  Context& c = c_;
+  const model::Model& m = *m_;
+  const model::Register& mreg = m.mode_register();
+  const unsigned mode = mreg.slot;
+  Term user = c.bv(m.modes.back().code, mreg.width), top = c.bv(m.modes.front().code, mreg.width);
+  auto in_where = [&](const State& s) {
+    Term is_user = c.eq(s.cells[mode], user);
+    return q.where == Where::User ? is_user : q.where == Where::Supervisor ? c.lnot(is_user) : c.bool_val(true);
+  };
+  // Runs the instruction on `s`, requiring its units there to encode it.
+  auto at = [&](const State& s, Built& b) {
+    Ran r{sm_.fetch(s, insn), {}};
+    b.assume.push_back(r.fetch.encodes);
+    r.step = sm_.execute(s, insn, r.fetch.fields, r.fetch);
+    return r;
+  };
+  // Runs it on `s` with the fields `first` fetched: `s` must fetch the same units where it fetches at all.
+  auto also = [&](const State& s, const Fetch& first, Built& b) {
+    Fetch f = sm_.fetch(s, insn);
+    std::vector<Term> same;
+    for (size_t k = 0; k < f.units.size(); ++k) same.push_back(c.eq(f.units[k], first.units[k]));
+    b.assume.push_back(c.implies(c.lnot(f.trapped), c.land(same)));
+    return Ran{f, sm_.execute(s, insn, first.fields, f)};
+  };
+  auto with_mode = [&](State s, Term md) {
+    s.cells[mode] = md;
+    return s;
+  };
+  auto native_step = [&](const Step& st) { return sm_.enter_trap(st); };
+
+  sm_.unknowns().clear();
+  Built b;
+  b.ignore.assign(m.nslots, 0);
+  switch (q.property) {
+  case Property::Privileged: {
+    State s = symbolic::fresh_state(c, m, "S", sm_.unknowns());
+    Term low = c.bv_var("S.lower_mode", mreg.width);
+    State ss = with_mode(s, top), su = with_mode(s, low);
+    b.assume.push_back(symbolic::valid_mode(c, m, su));
+    b.assume.push_back(c.lnot(c.eq(low, top)));
+    Ran rs = at(ss, b);
+    Ran ru = also(su, rs.fetch, b);
+    b.assume.push_back(c.lnot(ru.fetch.trapped));
+    b.fetch = rs.fetch;
+    b.sides = {{"in the most privileged mode", ss, rs.step, rs.step.after},
+               {"in a less privileged mode", su, ru.step, ru.step.after}};
+    Term neither = c.land({c.lnot(memtrap(c, rs.step)), c.lnot(memtrap(c, ru.step))});
+    b.claim = c.implies(neither, c.land({ru.step.trapped, c.lnot(rs.step.trapped)}));
+    return b;
+  }
+  case Property::Control: {
+    State s = symbolic::fresh_state(c, m, "S", sm_.unknowns());
+    b.assume.push_back(symbolic::valid_mode(c, m, s));
+    b.assume.push_back(in_where(s));
+    Ran r = at(s, b);
+    b.fetch = r.fetch;
+    b.sides = {{"before", s, r.step, s}, {"after", s, r.step, r.step.after}};
+    std::vector<uint64_t> sys = system_masks(m);
+    for (size_t i = 0; i < sys.size(); ++i) b.ignore[i] = model::width_mask(c.width(s.cells[i])) & ~sys[i];
+    // Only system state is compared; memory is ordinary state.
+    State before = s, after = r.step.after;
+    for (auto* st : {&before, &after})
+      for (auto& mem : st->mems) mem.writes.clear();
+    b.claim = c.implies(c.lnot(r.step.trapped), same_state(c, before, after, b.ignore));
+    return b;
+  }
+  case Property::Mode:
+  case Property::Register: {
+    State s = symbolic::fresh_state(c, m, "S", sm_.unknowns());
+    State s1 = s, s2 = s;
+    std::string what;
+    if (q.property == Property::Mode) {
+      s1.cells[mode] = c.bv_var("S.mode1", mreg.width);
+      s2.cells[mode] = c.bv_var("S.mode2", mreg.width);
+      b.assume.push_back(symbolic::valid_mode(c, m, s1));
+      b.assume.push_back(symbolic::valid_mode(c, m, s2));
+      b.assume.push_back(c.lnot(c.eq(s1.cells[mode], s2.cells[mode])));
+      b.ignore[mode] = model::width_mask(mreg.width);
+      what = "mode";
+    } else {
+      const Unit u = system_units(m)[static_cast<size_t>(q.unit)];
+      Term other = c.bv_var("S." + u.name + "'", u.hi - u.lo + 1);
+      Term old = s.cells[u.cell];
+      unsigned w = c.width(old);
+      Term v = other;
+      if (u.hi + 1 < w) v = c.op(BvOp::Concat, c.extract(old, w - 1, u.hi + 1), v);
+      if (u.lo > 0) v = c.op(BvOp::Concat, v, c.extract(old, u.lo - 1, 0));
+      s2.cells[u.cell] = v;
+      b.assume.push_back(symbolic::valid_mode(c, m, s));
+      b.assume.push_back(in_where(s));
+      b.ignore[u.cell] = model::width_mask(u.hi - u.lo + 1) << u.lo;
+      what = u.name;
+    }
+    Ran r1 = at(s1, b);
+    Ran r2 = also(s2, r1.fetch, b);
+    b.assume.push_back(c.lnot(r2.fetch.trapped));
+    b.fetch = r1.fetch;
+    b.sides = {{"with one " + what, s1, r1.step, r1.step.after}, {"with another", s2, r2.step, r2.step.after}};
+    Term neither = c.land({c.lnot(memtrap(c, r1.step)), c.lnot(memtrap(c, r2.step))});
+    b.claim = c.implies(neither, same_outcome(c, r1.step, r1.step.after, r2.step, r2.step.after, b.ignore));
+    return b;
+  }
+  case Property::Location: {
+    Vm vm = make_vm(sm_, "V");
+    b.assume.push_back(vm.wf);
+    b.assume.push_back(in_where(vm.v));
+    State moved = relocated(sm_, vm);
+    Ran r1 = at(vm.v, b);
+    Ran r2 = also(moved, r1.fetch, b);
+    Direct d = project(sm_, vm, r2.step.after);
+    // Compare relatively: ordinary state and storage through the window; the
+    // relocated system state against the map of the first result's.
+    State mapped = sm_.map(r1.step.after, vm.base, vm.size);
+    std::vector<uint64_t> sys = system_masks(m);
+    std::vector<Term> same{c.lnot(d.isolation), c.eq(r1.step.after.cells[mode], r2.step.after.cells[mode])};
+    for (size_t i = 0; i < sys.size(); ++i)
+      if (sys[i] && i != mode)
+        same.push_back(c.eq(c.op(BvOp::And, mapped.cells[i], c.bv(sys[i], c.width(mapped.cells[i]))),
+                            c.op(BvOp::And, r2.step.after.cells[i], c.bv(sys[i], c.width(mapped.cells[i])))));
+    same.push_back(same_state(c, r1.step.after, d.projected, sys));
+    Term traps = c.land({c.eq(r1.step.cause, r2.step.cause), c.eq(r1.step.arg, r2.step.arg)});
+    Term runs = c.land({c.eq(r1.step.halted, r2.step.halted), c.land(same)});
+    Term alike = c.land({c.eq(r1.step.trapped, r2.step.trapped), c.ite(r1.step.trapped, traps, runs)});
+    b.fetch = r1.fetch;
+    b.vm = vm;
+    b.sides = {{"in place", vm.v, r1.step, r1.step.after}, {"relocated", moved, r2.step, d.projected}};
+    b.claim = c.implies(c.land({c.lnot(memtrap(c, r1.step)), c.lnot(memtrap(c, r2.step))}), alike);
+    return b;
+  }
+  case Property::Equivalence:
+  case Property::ResourceControl:
+  case Property::VmmStep: {
+    Vm vm = make_vm(sm_, "V");
+    b.assume.push_back(vm.wf);
+    b.assume.push_back(in_where(vm.v));
+    Ran native = at(vm.v, b);
+    State nat = native_step(native.step);
+    Ran real = also(vm.real, native.fetch, b);
+    Direct d = project(sm_, vm, real.step.after);
+    Term direct_ok = c.lnot(real.step.trapped);
+    b.fetch = native.fetch;
+    b.vm = vm;
+    b.direct = d;
+    if (q.property == Property::ResourceControl) {
+      b.sides = {{"natively", vm.v, native.step, nat}, {"under the VMM", vm.real, real.step, d.projected}};
+      b.claim = c.implies(direct_ok, c.land({c.lnot(d.resource), c.lnot(d.isolation)}));
+      return b;
+    }
+    if (q.property == Property::Equivalence) {
+      b.sides = {{"natively", vm.v, native.step, nat}, {"under the VMM", vm.real, real.step, d.projected}};
+      Term alike = c.land({c.eq(native.step.halted, real.step.halted), same_state(c, nat, d.projected)});
+      b.claim = c.implies(direct_ok, alike);
+      return b;
+    }
+    // The whole VMM step: direct execution when the strategy runs this mode
+    // directly and the real machine does not trap; otherwise the dispatcher
+    // runs the interpreter (the model's semantics on V) and reflects its trap.
+    Term tries = q.strategy == vmm::Strategy::Hybrid ? c.eq(vm.v.cells[mode], user) : c.bool_val(true);
+    Term direct = c.land({tries, direct_ok});
+    Ran interp = at(vm.v, b);
+    State reflected = sm_.enter_trap(interp.step);
+    State vmm_after = reflected;
+    for (size_t i = 0; i < vmm_after.cells.size(); ++i)
+      vmm_after.cells[i] = c.ite(direct, d.projected.cells[i], reflected.cells[i]);
+    for (size_t mi = 0; mi < vmm_after.mems.size(); ++mi) {
+      auto& ws = vmm_after.mems[mi].writes;
+      for (auto& w : ws) w.guard = c.land({w.guard, c.lnot(direct)});
+      for (auto w : d.projected.mems[mi].writes) {
+        w.guard = c.land({w.guard, direct});
+        ws.push_back(w);
+      }
+    }
+    Term halted = c.ite(direct, real.step.halted, interp.step.halted);
+    Step vs = real.step;
+    vs.halted = halted;
+    b.sides = {{"natively", vm.v, native.step, nat}, {"under the VMM", vm.real, vs, vmm_after}};
+    Term violated = c.land({direct, c.lor({d.resource, d.isolation})});
+    b.claim = c.land({c.lnot(violated), c.eq(native.step.halted, halted), same_state(c, nat, vmm_after)});
+    return b;
+  }
+  }
+  return b;
+}
+
+Built Prover::build_fetch() {
+  Context& c = c_;
+  const model::Model& m = *m_;
+  sm_.unknowns().clear();
+  Built b;
+  Vm vm = make_vm(sm_, "V");
+  b.assume.push_back(vm.wf);
+  b.vm = vm;
+  // Every instruction length the model has: fetch as many units as the longest.
+  int longest = 0;
+  for (size_t i = 0; i < m.insns.size(); ++i)
+    if (m.insns[i].enc.units > m.insns[static_cast<size_t>(longest)].enc.units) longest = static_cast<int>(i);
+  Fetch fv = sm_.fetch(vm.v, longest), fr = sm_.fetch(vm.real, longest);
+  std::vector<Term> same{c.lnot(fv.trapped)};
+  for (size_t k = 0; k < fv.units.size(); ++k) same.push_back(c.eq(fv.units[k], fr.units[k]));
+  b.fetch = fv;
+  b.claim = c.implies(c.lnot(fr.trapped), c.land(same));
+  return b;
+}
+
+Finding Prover::finish(Finding f, const Built& b) {
+  auto start = std::chrono::steady_clock::now();
+  {
+    smt::Solver::Scope scope(s_);
+    for (Term t : b.assume) s_.assume(t);
+    s_.assume(sm_.unknowns().consistency(c_));
+    f.answer = s_.prove(f.name, b.claim, limits_);
+    if (f.answer.verdict == smt::Verdict::Witness) {
+      f.yes = f.query.witness_means_yes();
+      sm_.unknowns().freeze();
+      explain(s_, c_, sm_, f, b);
+    } else if (f.answer.verdict == smt::Verdict::Proved) {
+      f.yes = !f.query.witness_means_yes();
+    }
+  }
+  f.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return f;
+}
+
+Finding Prover::run(int insn, const Query& q) {
+  Finding f;
+  f.query = q;
+  f.insn = insn;
+  f.name = m_->insns[static_cast<size_t>(insn)].name + ": " + q.name(*m_);
+  return finish(std::move(f), build(insn, q));
+}
+
+Finding Prover::run_fetch() {
+  Finding f;
+  f.query.property = Property::Equivalence;
+  f.name = "fetch: real(V) fetches what V does";
+  return finish(std::move(f), build_fetch());
+}
+
+std::string Prover::smt2(int insn, const Query& q) {
+  Built b = build(insn, q);
+  smt::Solver::Scope scope(s_);
+  for (Term t : b.assume) s_.assume(t);
+  s_.assume(sm_.unknowns().consistency(c_));
+  return s_.smt2(m_->insns[static_cast<size_t>(insn)].name + ": " + q.name(*m_), b.claim);
+}
+
+std::string Prover::smt2_fetch() {
+  Built b = build_fetch();
+  smt::Solver::Scope scope(s_);
+  for (Term t : b.assume) s_.assume(t);
+  s_.assume(sm_.unknowns().consistency(c_));
+  s_.assume(sm_.unknowns().consistency(c_));
+  return s_.smt2("fetch: real(V) fetches what V does", b.claim);
+}
+
+smt::Answer Prover::relocates(const Unit& u, bool& yes) {
+  Context& c = c_;
+  sm_.unknowns().clear();
+  State v = symbolic::fresh_state(c, *m_, "V", sm_.unknowns());
+  Term size = c.bv_var("V.size", m_->vmm.params[1].width);
+  Term b1 = c.bv_var("V.base1", m_->vmm.params[0].width), b2 = c.bv_var("V.base2", m_->vmm.params[0].width);
+  Term x1 = c.extract(sm_.map(v, b1, size).cells[u.cell], u.hi, u.lo);
+  Term x2 = c.extract(sm_.map(v, b2, size).cells[u.cell], u.hi, u.lo);
+  smt::Solver::Scope scope(s_);
+  s_.assume(sm_.unknowns().consistency(c_));
+  smt::Answer a = s_.prove("vmm map: " + u.name + " does not depend on the base", c.eq(x1, x2), limits_);
+  yes = a.verdict == smt::Verdict::Witness;
+  return a;
+}
+
+} // namespace popek::prover

@@ -1,0 +1,79 @@
+// The prover: poses each named query of query.hpp for one instruction of a
+// model as a Z3 obligation built by symbolic execution of the model's own
+// IR, and reads a witness back as words and, for the VMM's obligations, as a
+// regression case the concrete lockstep runner replays (witness.hpp).
+//
+// One Prover owns one Z3 context and solver: queries in parallel use one
+// Prover per thread (toolchain.md).
+#pragma once
+
+#include "corpus/case.hpp"
+#include "prover/query.hpp"
+#include "prover/vm.hpp"
+#include "smt/solver.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace popek::prover {
+
+struct Finding {
+  Query query;
+  int insn = -1;    // -1: a query about the whole model (the fetch)
+  std::string name; // "rtu: control sensitive (supervisor)"
+  smt::Answer answer;
+  bool yes = false;  // the property holds (privileged, sensitive, flagged); meaningful unless unknown
+  std::string words; // the witness in words, when there is one
+  std::optional<corpus::Case> witness_case; // equivalence, resource control, vmm step witnesses
+  double seconds = 0;
+};
+
+// One side of a comparison: a state, and what the instruction did on it.
+struct Side {
+  std::string label; // "natively", "under the VMM", "in user mode", ...
+  State before;
+  Step step;
+  State after; // the state the comparison reads (after trap entry, or projected)
+};
+
+// A query ready for the solver, with what a witness is read from.
+struct Built {
+  std::vector<Term> assume;
+  Term claim;
+  symbolic::Fetch fetch; // the instruction on the first side
+  std::vector<Side> sides;
+  std::optional<Vm> vm;
+  std::optional<Direct> direct; // the VMM's obligations
+  std::vector<uint64_t> ignore; // per cell: bits the comparison leaves out
+};
+
+class Prover {
+public:
+  Prover(std::shared_ptr<const model::Model> m, smt::Limits limits);
+
+  Finding run(int insn, const Query& q);
+  // The fetch obligation: wherever real(V) fetches without a trap, it reads
+  // what V would (else no instruction-level query means anything).
+  Finding run_fetch();
+  // The same obligations as standalone SMT-LIB2 scripts.
+  std::string smt2(int insn, const Query& q);
+  std::string smt2_fetch();
+  // Whether the vmm map moves unit `u` by the allocation's base (a relocation register).
+  smt::Answer relocates(const Unit& u, bool& yes);
+
+  const model::Model& model() const { return *m_; }
+
+private:
+  Built build(int insn, const Query& q);
+  Built build_fetch();
+  Finding finish(Finding f, const Built& b);
+
+  std::shared_ptr<const model::Model> m_;
+  smt::Limits limits_;
+  smt::Context c_;
+  smt::Solver s_;
+  SymbolicMachine sm_;
+};
+
+} // namespace popek::prover

@@ -1,0 +1,138 @@
+#include "prover/vm.hpp"
+
+#include "vmm/vmm.hpp"
+
+#include <algorithm>
+
+namespace popek::prover {
+
+using smt::BvOp;
+using smt::CmpOp;
+
+namespace {
+
+Term masked(Context& c, Term t, uint64_t mask) { return c.op(BvOp::And, t, c.bv(mask, c.width(t))); }
+
+// Wide enough to compare and subtract addresses, bases and sizes without overflow.
+unsigned wide(Context& c, std::initializer_list<Term> ts) {
+  unsigned w = 0;
+  for (Term t : ts) w = std::max(w, c.width(t));
+  return w + 1;
+}
+
+} // namespace
+
+std::vector<uint64_t> system_masks(const model::Model& m) {
+  std::vector<uint64_t> out(m.nslots, 0);
+  for (const model::Register& r : m.regs)
+    for (unsigned i = 0; i < r.count; ++i)
+      out[r.slot + i] = (r.kind == model::RegKind::Mode ? ~uint64_t{0} : r.system_bits()) & model::width_mask(r.width);
+  return out;
+}
+
+Term in_window(Context& c, Term base, Term size, Term y) {
+  unsigned w = wide(c, {base, size, y});
+  Term ya = c.zext(y, w), b = c.zext(base, w), s = c.zext(size, w);
+  return c.land({c.cmp(CmpOp::Ule, b, ya), c.cmp(CmpOp::Ult, c.op(BvOp::Sub, ya, b), s)});
+}
+
+Term guest_address(Context& c, Term base, Term y) {
+  unsigned w = wide(c, {base, y});
+  return c.extract(c.op(BvOp::Sub, c.zext(y, w), c.zext(base, w)), c.width(y) - 1, 0);
+}
+
+Vm make_vm(SymbolicMachine& sm, const std::string& prefix, const Vm* same_allocation) {
+  Context& c = sm.context();
+  const model::Model& m = sm.model();
+  const model::Memory& code = m.mems[m.code_mem];
+  Vm vm;
+  vm.v = symbolic::fresh_state(c, m, prefix, sm.unknowns());
+  if (same_allocation) {
+    vm.base = same_allocation->base;
+    vm.size = same_allocation->size;
+  } else {
+    vm.base = c.bv_var(prefix + ".base", m.vmm.params[0].width);
+    vm.size = c.bv_var(prefix + ".size", m.vmm.params[1].width);
+  }
+  // The guest's storage: what a case or the VMM put below `size`, zero above
+  // (a VM has no storage there, and the concrete VMM starts it at zero).
+  auto storage = sm.unknowns().make(c, prefix + "." + code.name, code.addr_width, code.unit);
+  Term base = vm.base, size = vm.size;
+  const unsigned unit = code.unit;
+  auto guest = [&c, storage, size, unit](Term a) {
+    unsigned w = wide(c, {a, size});
+    return c.ite(c.cmp(CmpOp::Ult, c.zext(a, w), c.zext(size, w)), storage->read(a), c.bv(0, unit));
+  };
+  vm.v.mems[m.code_mem].initial = guest;
+
+  unsigned w = wide(c, {base, size, c.bv(0, code.addr_width + 1)});
+  Term q = c.bv(code.size, w), b = c.zext(base, w), s = c.zext(size, w);
+  Term fits =
+      c.land({c.cmp(CmpOp::Ne, s, c.bv(0, w)), c.cmp(CmpOp::Ult, b, q), c.cmp(CmpOp::Ule, s, c.op(BvOp::Sub, q, b))});
+  vm.wf = c.land({fits, symbolic::valid_mode(c, m, vm.v), sm.wellformed(vm.v, base, size)});
+
+  // real(V): the map's system state and mode; storage through the window, the VMM's fill elsewhere.
+  vm.real = sm.map(vm.v, base, size);
+  Term fill = c.bv(vmm::Vmm::kVmmFill & model::width_mask(unit), unit);
+  vm.real.mems[m.code_mem].initial = [&c, guest, fill, base, size](Term y) {
+    return c.ite(in_window(c, base, size, y), guest(guest_address(c, base, y)), fill);
+  };
+  return vm;
+}
+
+State relocated(SymbolicMachine& sm, const Vm& vm) {
+  const model::Model& m = sm.model();
+  State s = vm.real;
+  unsigned mode = m.mode_register().slot;
+  s.cells[mode] = vm.v.cells[mode];
+  return s;
+}
+
+Direct project(SymbolicMachine& sm, const Vm& vm, const State& after) {
+  Context& c = sm.context();
+  const model::Model& m = sm.model();
+  std::vector<uint64_t> sys = system_masks(m);
+  Direct d;
+  d.projected = after;
+  for (size_t i = 0; i < sys.size(); ++i) {
+    uint64_t full = model::width_mask(c.width(after.cells[i]));
+    if (sys[i] == 0) {
+      d.resource_cells.push_back(c.bool_val(false));
+      continue;
+    }
+    d.projected.cells[i] =
+        sys[i] == full ? vm.v.cells[i]
+                       : c.op(BvOp::Or, masked(c, vm.v.cells[i], sys[i]), masked(c, after.cells[i], full & ~sys[i]));
+    d.resource_cells.push_back(
+        c.cmp(CmpOp::Ne, masked(c, after.cells[i], sys[i]), masked(c, vm.real.cells[i], sys[i])));
+  }
+  d.resource = c.lor(d.resource_cells);
+  // Code memory: writes inside the window are the guest's; any other is a broken isolation.
+  symbolic::Memory& code = d.projected.mems[m.code_mem];
+  code.initial = vm.v.mems[m.code_mem].initial;
+  code.writes.clear();
+  for (const symbolic::Memory::Write& wr : after.mems[m.code_mem].writes) {
+    Term inside = in_window(c, vm.base, vm.size, wr.addr);
+    code.writes.push_back({c.land({wr.guard, inside}), guest_address(c, vm.base, wr.addr), wr.value});
+    d.outside.push_back(c.land({wr.guard, c.lnot(inside)}));
+  }
+  d.isolation = c.lor(d.outside);
+  return d;
+}
+
+Term same_state(Context& c, const State& a, const State& b, const std::vector<uint64_t>& ignore) {
+  std::vector<Term> eq;
+  for (size_t i = 0; i < a.cells.size(); ++i) {
+    uint64_t keep = model::width_mask(c.width(a.cells[i])) & ~(i < ignore.size() ? ignore[i] : 0);
+    if (keep == 0) continue;
+    eq.push_back(c.eq(masked(c, a.cells[i], keep), masked(c, b.cells[i], keep)));
+  }
+  for (size_t mi = 0; mi < a.mems.size(); ++mi) {
+    for (const State* side : {&a, &b})
+      for (const symbolic::Memory::Write& w : side->mems[mi].writes)
+        eq.push_back(c.eq(a.mems[mi].read(c, w.addr), b.mems[mi].read(c, w.addr)));
+  }
+  return c.land(eq);
+}
+
+} // namespace popek::prover

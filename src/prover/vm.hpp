@@ -1,0 +1,59 @@
+// The symbolic virtual machine (theory.md §5): a virtual state V, a VM
+// allocation (base, size), and real(V), the state the real machine runs in
+// while the guest executes directly. Guest storage is a window
+// [base, base+size) of real code memory with the VMM's own fill around it,
+// exactly as the concrete VMM lays it out (src/vmm), so a witness found here
+// replays there.
+#pragma once
+
+#include "symbolic/machine.hpp"
+
+namespace popek::prover {
+
+using smt::Context;
+using smt::Term;
+using symbolic::State;
+using symbolic::Step;
+using symbolic::SymbolicMachine;
+
+struct Vm {
+  State v;         // the virtual state; guest storage reads 0 at and above `size`
+  Term base, size; // the allocation, of the vmm parameters' widths
+  Term wf;         // the allocation fits in memory and V is well formed for it
+  State real;      // real(V): the map's system state and mode, storage in the window
+};
+
+// A free virtual state (named `prefix.R`, ...) and a free allocation. When
+// `same_allocation` is given, the new VM shares its allocation.
+Vm make_vm(SymbolicMachine& sm, const std::string& prefix, const Vm* same_allocation = nullptr);
+
+// V with the real system state the map derives but V's own mode: the paper's
+// relocated state r ⊕ x, for location sensitivity.
+State relocated(SymbolicMachine& sm, const Vm& vm);
+
+// What direct execution on real(V) does to the VM: the projection back to a
+// virtual state (ordinary state and guest storage from the real machine,
+// system state and mode as the VMM holds them) and the VMM properties it breaks.
+struct Direct {
+  State projected;
+  Term resource;                    // the real system state or mode changed
+  Term isolation;                   // a write landed outside the window
+  std::vector<Term> resource_cells; // per cell: its real system bits changed
+  std::vector<Term> outside;        // per write of the code memory: it landed outside
+};
+Direct project(SymbolicMachine& sm, const Vm& vm, const State& real_after);
+
+// Whether a real address lies in the window [base, base+size) (a boolean),
+// and the guest's address of a real one inside it.
+Term in_window(Context& c, Term base, Term size, Term real_addr);
+Term guest_address(Context& c, Term base, Term real_addr);
+
+// Equality of two states that start from the same memories: every register
+// cell (bits in `ignore[cell]` excepted), and every memory at every address
+// either side wrote.
+Term same_state(Context& c, const State& a, const State& b, const std::vector<uint64_t>& ignore = {});
+
+// The system bits of each register cell (every bit of the mode).
+std::vector<uint64_t> system_masks(const model::Model& m);
+
+} // namespace popek::prover
