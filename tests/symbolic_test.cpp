@@ -57,8 +57,7 @@ public:
   }
   State symbolic(const Concrete& s) {
     State st;
-    for (uint32_t i = 0; i < m_->nslots; ++i)
-      st.cells.push_back(c_.bv(s.cells[i], m_->regs[mc_.reg_of_cell(i).first].width));
+    for (uint32_t i = 0; i < m_->nslots; ++i) st.cells.push_back(c_.bv(s.cells[i], m_->reg_of_cell(i).width));
     for (unsigned mi = 0; mi < m_->mems.size(); ++mi) {
       symbolic::Memory mem;
       mem.addr_width = m_->mems[mi].addr_width;
@@ -83,7 +82,7 @@ public:
   // The symbolic state, evaluated, equals the machine's.
   void expect_same(const State& st, const Concrete& before, const std::string& what) {
     for (uint32_t i = 0; i < m_->nslots; ++i)
-      ASSERT_EQ(value(st.cells[i]), mc_.reg_cells()[i]) << what << ": register " << symbolic::cell_name(*m_, i);
+      ASSERT_EQ(value(st.cells[i]), mc_.reg_cells()[i]) << what << ": register " << m_->cell_name(i);
     for (unsigned mi = 0; mi < m_->mems.size(); ++mi) {
       std::vector<uint64_t> words = before.mems[mi];
       for (const auto& w : st.mems[mi].writes)

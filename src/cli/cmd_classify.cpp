@@ -18,16 +18,9 @@ struct ClassifyOptions {
 };
 
 int run_classify(const ClassifyOptions& o) {
-  auto m = load_model_arg(o.model);
+  auto m = load_provable(o.model);
   if (!m) return kBadInput;
-  if (!m->vmm.present) {
-    std::cerr << "popek: model " << m->name << " has no vmm block: the prover needs its deprivileging map\n";
-    return kBadInput;
-  }
-  prover::Options po;
-  po.jobs = o.jobs;
-  po.limits.timeout_ms = o.timeout_ms;
-  po.models_dir = models_dir();
+  prover::Options po = prover_options(o.jobs, o.timeout_ms);
   prover::Classification c = prover::classify(m, po);
   if (o.json)
     std::cout << classification_json(c).dump(2) << "\n";

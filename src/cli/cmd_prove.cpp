@@ -42,15 +42,13 @@ bool emit(const std::string& dir, std::shared_ptr<const model::Model> m, const s
   prover::Prover p(m, {});
   std::string err;
   auto put = [&](unsigned n, const std::string& name, const std::string& text) {
-    std::string file = fmt::format("{:03}-{}.smt2", n, name);
-    for (char& ch : file)
-      if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '-') ch = '-';
+    std::string file = fmt::format("{:03}-{}.smt2", n, slug(name));
     if (write_file_atomic((fs::path(dir) / file).string(), text, err)) return true;
     std::cerr << "popek: " << err << "\n";
     return false;
   };
   unsigned n = 1;
-  if (!put(n++, "fetch", p.smt2_fetch())) return false;
+  if (!put(n++, "fetch", p.smt2(-1, {}))) return false;
   for (size_t i = 0; i < m->insns.size(); ++i)
     for (const Query& q : qs)
       if (!put(n++, m->insns[i].name + "-" + q.name(*m), p.smt2(static_cast<int>(i), q))) return false;
@@ -58,19 +56,12 @@ bool emit(const std::string& dir, std::shared_ptr<const model::Model> m, const s
 }
 
 int run_prove(const ProveOptions& o) {
-  auto m = load_model_arg(o.model);
+  auto m = load_provable(o.model);
   if (!m) return kBadInput;
-  if (!m->vmm.present) {
-    std::cerr << "popek: model " << m->name << " has no vmm block: the prover needs its deprivileging map\n";
-    return kBadInput;
-  }
   vmm::Strategy s = o.strategy == "hybrid" ? vmm::Strategy::Hybrid : vmm::Strategy::TrapAndEmulate;
   std::vector<Query> qs = obligations(s);
   if (!o.emit_smt2.empty() && !emit(o.emit_smt2, m, qs)) return kBadInput;
-  prover::Options po;
-  po.jobs = o.jobs;
-  po.limits.timeout_ms = o.timeout_ms;
-  po.models_dir = models_dir();
+  prover::Options po = prover_options(o.jobs, o.timeout_ms);
   std::vector<std::string> internal;
   prover::Finding fetch = prover::Prover(m, po.limits).run_fetch();
   std::vector<prover::Row> rows = prover::run_queries(m, qs, po, internal);
@@ -86,7 +77,7 @@ int run_prove(const ProveOptions& o) {
     flagged += v == smt::Verdict::Witness;
     unknown += v != smt::Verdict::Proved && v != smt::Verdict::Witness;
     if (o.json) {
-      nlohmann::json j = finding_json(*m, f);
+      nlohmann::json j = finding_json(f);
       j["number"] = n + 1;
       checks.push_back(j);
       continue;

@@ -40,6 +40,8 @@ const Finding* flag_witness(const Row& r, Strategy s) {
   return nullptr;
 }
 
+} // namespace
+
 std::string slug(std::string s) {
   for (char& ch : s)
     if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '.') ch = '-';
@@ -50,7 +52,22 @@ std::string slug(std::string s) {
   return out;
 }
 
-} // namespace
+std::shared_ptr<const model::Model> load_provable(const std::string& arg) {
+  auto m = load_model_arg(arg);
+  if (m && !m->vmm.present) {
+    std::cerr << "popek: model " << m->name << " has no vmm block: the prover needs its deprivileging map\n";
+    return nullptr;
+  }
+  return m;
+}
+
+prover::Options prover_options(unsigned jobs, unsigned timeout_ms) {
+  prover::Options o;
+  o.jobs = jobs;
+  o.limits.timeout_ms = timeout_ms;
+  o.models_dir = models_dir();
+  return o;
+}
 
 std::string model_ref(const model::Model& m, const std::string& dir) {
   std::error_code ec;
@@ -119,7 +136,7 @@ std::string classification_text(const prover::Classification& c, unsigned jobs) 
   return out;
 }
 
-nlohmann::json finding_json(const model::Model& m, const Finding& f) {
+nlohmann::json finding_json(const Finding& f) {
   nlohmann::json j{{"query", f.name},
                    {"property", prover::property_name(f.query.property)},
                    {"verdict", smt::verdict_name(f.answer.verdict)},
@@ -129,7 +146,6 @@ nlohmann::json finding_json(const model::Model& m, const Finding& f) {
   if (!f.answer.reason.empty()) j["reason"] = f.answer.reason;
   if (!f.words.empty()) j["witness"] = f.words;
   if (f.witness_case) j["witness_case"] = corpus::write_case(*f.witness_case);
-  (void)m;
   return j;
 }
 
@@ -141,7 +157,7 @@ nlohmann::json classification_json(const prover::Classification& c) {
     for (size_t u = 0; u < c.units.size(); ++u)
       if (c.relocated[u] != Tri::Yes) regs[c.units[u].name] = modes(r, Property::Register, static_cast<int>(u));
     nlohmann::json findings = nlohmann::json::array();
-    for (const Finding& f : r.findings) findings.push_back(finding_json(m, f));
+    for (const Finding& f : r.findings) findings.push_back(finding_json(f));
     rows.push_back({{"insn", m.insns[static_cast<size_t>(r.insn)].name},
                     {"privileged", tri_name(r.privileged())},
                     {"control_sensitive", modes(r, Property::Control)},
@@ -162,15 +178,9 @@ nlohmann::json classification_json(const prover::Classification& c) {
   nlohmann::json relocation = nlohmann::json::array();
   for (size_t u = 0; u < c.units.size(); ++u)
     if (c.relocated[u] == Tri::Yes) relocation.push_back(c.units[u].name);
-  return {{"model", m.name},
-          {"seconds", c.seconds},
-          {"queries", c.queries},
-          {"relocation", relocation},
-          {"fetch", finding_json(m, c.fetch)},
-          {"instructions", rows},
-          {"verdicts", verdicts},
-          {"explanations", c.explanations},
-          {"internal_errors", c.internal_errors}};
+  return {{"model", m.name},          {"seconds", c.seconds},           {"queries", c.queries},
+          {"relocation", relocation}, {"fetch", finding_json(c.fetch)}, {"instructions", rows},
+          {"verdicts", verdicts},     {"explanations", c.explanations}, {"internal_errors", c.internal_errors}};
 }
 
 bool save_witnesses(const model::Model& m, const std::vector<const Finding*>& findings, const std::string& dir) {

@@ -10,10 +10,7 @@ std::string component_name(const model::Model& m, const Component& c) {
   switch (c.kind) {
   case Component::Halted: return "halt";
   case Component::Memory: return m.mems[c.mem].name + "[" + std::to_string(c.addr) + "]";
-  case Component::Register:
-    for (const model::Register& r : m.regs)
-      if (c.cell >= r.slot && c.cell < r.slot + r.count)
-        return r.file ? r.name + "[" + std::to_string(c.cell - r.slot) + "]" : r.name;
+  case Component::Register: return m.cell_name(c.cell);
   }
   return "?";
 }

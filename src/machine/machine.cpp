@@ -45,7 +45,7 @@ Machine::Machine(std::shared_ptr<const model::Model> m, Engine engine) : m_(std:
   for (size_t r = 0; r < md.regs.size(); ++r) {
     const model::Register& reg = md.regs[r];
     for (unsigned i = 0; i < reg.count; ++i) {
-      system_mask_[reg.slot + i] = reg.kind == model::RegKind::Mode ? ~uint64_t{0} : reg.system_bits();
+      system_mask_[reg.slot + i] = reg.vmm_bits();
       reg_of_cell_[reg.slot + i] = static_cast<uint32_t>(r);
     }
   }

@@ -36,6 +36,17 @@ int Model::find_mode_code(uint64_t code) const {
   return -1;
 }
 
+const Register& Model::reg_of_cell(uint32_t cell) const {
+  for (const Register& r : regs)
+    if (cell >= r.slot && cell < r.slot + r.count) return r;
+  return regs.front(); // cells beyond the registers do not name one
+}
+
+std::string Model::cell_name(uint32_t cell) const {
+  const Register& r = reg_of_cell(cell);
+  return r.file ? r.name + "[" + std::to_string(cell - r.slot) + "]" : r.name;
+}
+
 unsigned Model::max_insn_units() const {
   unsigned m = 1;
   for (const Instruction& i : insns) m = std::max(m, i.enc.units);

@@ -43,6 +43,8 @@ struct Register {
   int find_field(const std::string& n) const;
   // Bits of this register that are system state (whole register, or system fields).
   uint64_t system_bits() const;
+  // The bits a VMM owns: the system bits, and every bit of the mode.
+  uint64_t vmm_bits() const { return kind == RegKind::Mode ? width_mask(width) : system_bits(); }
 };
 
 enum class Endian { Big, Little };
@@ -106,6 +108,9 @@ struct Model {
   int find_mode(const std::string& n) const;
   int find_mode_code(uint64_t code) const;
   const Register& mode_register() const { return regs[mode_reg]; }
+  // The register owning a register cell, and its name for people: "R", "r[3]".
+  const Register& reg_of_cell(uint32_t cell) const;
+  std::string cell_name(uint32_t cell) const;
   const Register& pc() const { return regs[pc_reg]; }
   unsigned max_insn_units() const;
 };

@@ -171,7 +171,7 @@ Classification classify(std::shared_ptr<const model::Model> mp, const Options& o
     c.fetch.yes = c.fetch.answer.verdict == smt::Verdict::Witness; // yes: the fetch is flagged
   } catch (const std::exception& e) {
     c.relocated.assign(c.units.size(), Tri::Unknown);
-    c.fetch.name = "fetch: real(V) fetches what V does";
+    c.fetch.name = kFetchQuery;
     c.fetch.answer = {c.fetch.name, smt::Verdict::Error, e.what()};
   }
   std::vector<Query> qs = queries_for(m, c.units, c.relocated);

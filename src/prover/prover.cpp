@@ -24,12 +24,17 @@ struct Ran {
 Term memtrap(Context& c, const Step& s) { return c.land({s.trapped, s.memory}); }
 
 // Two outcomes are the same when both trap alike (same cause and argument) or
-// both finish alike (halting or not, in the same state apart from `ignore`).
-Term same_outcome(Context& c, const Step& a, const State& sa, const Step& b, const State& sb,
-                  const std::vector<uint64_t>& ignore) {
+// both finish alike (halting or not, and `ends_alike`: the states they leave
+// compare as the query says).
+Term same_outcome(Context& c, const Step& a, const Step& b, Term ends_alike) {
   Term traps = c.land({c.eq(a.cause, b.cause), c.eq(a.arg, b.arg)});
-  Term runs = c.land({c.eq(a.halted, b.halted), same_state(c, sa, sb, ignore)});
+  Term runs = c.land({c.eq(a.halted, b.halted), ends_alike});
   return c.land({c.eq(a.trapped, b.trapped), c.ite(a.trapped, traps, runs)});
+}
+
+// Neither execution memory-trapped (the paper's exclusion).
+Term neither_memtraps(Context& c, const Step& a, const Step& b) {
+  return c.land({c.lnot(memtrap(c, a)), c.lnot(memtrap(c, b))});
 }
 
 } // namespace
@@ -63,7 +68,6 @@ Built Prover::build(int insn, const Query& q) {
     s.cells[mode] = md;
     return s;
   };
-  auto native_step = [&](const Step& st) { return sm_.enter_trap(st); };
 
   sm_.unknowns().clear();
   Built b;
@@ -81,8 +85,7 @@ Built Prover::build(int insn, const Query& q) {
     b.fetch = rs.fetch;
     b.sides = {{"in the most privileged mode", ss, rs.step, rs.step.after},
                {"in a less privileged mode", su, ru.step, ru.step.after}};
-    Term neither = c.land({c.lnot(memtrap(c, rs.step)), c.lnot(memtrap(c, ru.step))});
-    b.claim = c.implies(neither, c.land({ru.step.trapped, c.lnot(rs.step.trapped)}));
+    b.claim = c.implies(neither_memtraps(c, rs.step, ru.step), c.land({ru.step.trapped, c.lnot(rs.step.trapped)}));
     return b;
   }
   case Property::Control: {
@@ -118,11 +121,7 @@ Built Prover::build(int insn, const Query& q) {
       const Unit u = system_units(m)[static_cast<size_t>(q.unit)];
       Term other = c.bv_var("S." + u.name + "'", u.hi - u.lo + 1);
       Term old = s.cells[u.cell];
-      unsigned w = c.width(old);
-      Term v = other;
-      if (u.hi + 1 < w) v = c.op(BvOp::Concat, c.extract(old, w - 1, u.hi + 1), v);
-      if (u.lo > 0) v = c.op(BvOp::Concat, v, c.extract(old, u.lo - 1, 0));
-      s2.cells[u.cell] = v;
+      s2.cells[u.cell] = symbolic::insert_bits(c, old, c.width(old), u.hi, u.lo, other);
       b.assume.push_back(symbolic::valid_mode(c, m, s));
       b.assume.push_back(in_where(s));
       b.ignore[u.cell] = model::width_mask(u.hi - u.lo + 1) << u.lo;
@@ -133,8 +132,8 @@ Built Prover::build(int insn, const Query& q) {
     b.assume.push_back(c.lnot(r2.fetch.trapped));
     b.fetch = r1.fetch;
     b.sides = {{"with one " + what, s1, r1.step, r1.step.after}, {"with another", s2, r2.step, r2.step.after}};
-    Term neither = c.land({c.lnot(memtrap(c, r1.step)), c.lnot(memtrap(c, r2.step))});
-    b.claim = c.implies(neither, same_outcome(c, r1.step, r1.step.after, r2.step, r2.step.after, b.ignore));
+    b.claim = c.implies(neither_memtraps(c, r1.step, r2.step),
+                        same_outcome(c, r1.step, r2.step, same_state(c, r1.step.after, r2.step.after, b.ignore)));
     return b;
   }
   case Property::Location: {
@@ -152,16 +151,13 @@ Built Prover::build(int insn, const Query& q) {
     std::vector<Term> same{c.lnot(d.isolation), c.eq(r1.step.after.cells[mode], r2.step.after.cells[mode])};
     for (size_t i = 0; i < sys.size(); ++i)
       if (sys[i] && i != mode)
-        same.push_back(c.eq(c.op(BvOp::And, mapped.cells[i], c.bv(sys[i], c.width(mapped.cells[i]))),
-                            c.op(BvOp::And, r2.step.after.cells[i], c.bv(sys[i], c.width(mapped.cells[i])))));
+        same.push_back(
+            c.eq(symbolic::masked(c, mapped.cells[i], sys[i]), symbolic::masked(c, r2.step.after.cells[i], sys[i])));
     same.push_back(same_state(c, r1.step.after, d.projected, sys));
-    Term traps = c.land({c.eq(r1.step.cause, r2.step.cause), c.eq(r1.step.arg, r2.step.arg)});
-    Term runs = c.land({c.eq(r1.step.halted, r2.step.halted), c.land(same)});
-    Term alike = c.land({c.eq(r1.step.trapped, r2.step.trapped), c.ite(r1.step.trapped, traps, runs)});
     b.fetch = r1.fetch;
     b.vm = vm;
     b.sides = {{"in place", vm.v, r1.step, r1.step.after}, {"relocated", moved, r2.step, d.projected}};
-    b.claim = c.implies(c.land({c.lnot(memtrap(c, r1.step)), c.lnot(memtrap(c, r2.step))}), alike);
+    b.claim = c.implies(neither_memtraps(c, r1.step, r2.step), same_outcome(c, r1.step, r2.step, c.land(same)));
     return b;
   }
   case Property::Equivalence:
@@ -171,34 +167,33 @@ Built Prover::build(int insn, const Query& q) {
     b.assume.push_back(vm.wf);
     b.assume.push_back(in_where(vm.v));
     Ran native = at(vm.v, b);
-    State nat = native_step(native.step);
+    State nat = sm_.enter_trap(native.step);
     Ran real = also(vm.real, native.fetch, b);
     Direct d = project(sm_, vm, real.step.after);
     Term direct_ok = c.lnot(real.step.trapped);
     b.fetch = native.fetch;
     b.vm = vm;
     b.direct = d;
+    b.sides = {{"natively", vm.v, native.step, nat}, {"under the VMM", vm.real, real.step, d.projected}};
     if (q.property == Property::ResourceControl) {
-      b.sides = {{"natively", vm.v, native.step, nat}, {"under the VMM", vm.real, real.step, d.projected}};
       b.claim = c.implies(direct_ok, c.land({c.lnot(d.resource), c.lnot(d.isolation)}));
       return b;
     }
     if (q.property == Property::Equivalence) {
-      b.sides = {{"natively", vm.v, native.step, nat}, {"under the VMM", vm.real, real.step, d.projected}};
       Term alike = c.land({c.eq(native.step.halted, real.step.halted), same_state(c, nat, d.projected)});
       b.claim = c.implies(direct_ok, alike);
       return b;
     }
     // The whole VMM step: direct execution when the strategy runs this mode
     // directly and the real machine does not trap; otherwise the dispatcher
-    // runs the interpreter (the model's semantics on V) and reflects its trap.
+    // runs the interpreter and reflects its trap. The interpreter is the
+    // model's own semantics on V, so its result (trap entry included) is the
+    // native step's terms: `nat`.
     Term tries = q.strategy == vmm::Strategy::Hybrid ? c.eq(vm.v.cells[mode], user) : c.bool_val(true);
     Term direct = c.land({tries, direct_ok});
-    Ran interp = at(vm.v, b);
-    State reflected = sm_.enter_trap(interp.step);
-    State vmm_after = reflected;
+    State vmm_after = nat;
     for (size_t i = 0; i < vmm_after.cells.size(); ++i)
-      vmm_after.cells[i] = c.ite(direct, d.projected.cells[i], reflected.cells[i]);
+      vmm_after.cells[i] = c.ite(direct, d.projected.cells[i], nat.cells[i]);
     for (size_t mi = 0; mi < vmm_after.mems.size(); ++mi) {
       auto& ws = vmm_after.mems[mi].writes;
       for (auto& w : ws) w.guard = c.land({w.guard, c.lnot(direct)});
@@ -207,7 +202,7 @@ Built Prover::build(int insn, const Query& q) {
         ws.push_back(w);
       }
     }
-    Term halted = c.ite(direct, real.step.halted, interp.step.halted);
+    Term halted = c.ite(direct, real.step.halted, native.step.halted);
     Step vs = real.step;
     vs.halted = halted;
     b.sides = {{"natively", vm.v, native.step, nat}, {"under the VMM", vm.real, vs, vmm_after}};
@@ -239,17 +234,27 @@ Built Prover::build_fetch() {
   return b;
 }
 
+// Assumes what the built query assumes, and that the unknown memories read
+// alike at equal addresses (their reads were all made while building it).
+void Prover::pose(const Built& b) {
+  for (Term t : b.assume) s_.assume(t);
+  s_.assume(sm_.unknowns().consistency(c_));
+}
+
+std::string Prover::query_name(int insn, const Query& q) const {
+  return insn < 0 ? kFetchQuery : m_->insns[static_cast<size_t>(insn)].name + ": " + q.name(*m_);
+}
+
 Finding Prover::finish(Finding f, const Built& b) {
   auto start = std::chrono::steady_clock::now();
   {
     smt::Solver::Scope scope(s_);
-    for (Term t : b.assume) s_.assume(t);
-    s_.assume(sm_.unknowns().consistency(c_));
+    pose(b);
     f.answer = s_.prove(f.name, b.claim, limits_);
     if (f.answer.verdict == smt::Verdict::Witness) {
       f.yes = f.query.witness_means_yes();
       sm_.unknowns().freeze();
-      explain(s_, c_, sm_, f, b);
+      explain(s_, c_, m_, f, b);
     } else if (f.answer.verdict == smt::Verdict::Proved) {
       f.yes = !f.query.witness_means_yes();
     }
@@ -262,32 +267,22 @@ Finding Prover::run(int insn, const Query& q) {
   Finding f;
   f.query = q;
   f.insn = insn;
-  f.name = m_->insns[static_cast<size_t>(insn)].name + ": " + q.name(*m_);
+  f.name = query_name(insn, q);
   return finish(std::move(f), build(insn, q));
 }
 
 Finding Prover::run_fetch() {
   Finding f;
   f.query.property = Property::Equivalence;
-  f.name = "fetch: real(V) fetches what V does";
+  f.name = kFetchQuery;
   return finish(std::move(f), build_fetch());
 }
 
 std::string Prover::smt2(int insn, const Query& q) {
-  Built b = build(insn, q);
+  Built b = insn < 0 ? build_fetch() : build(insn, q);
   smt::Solver::Scope scope(s_);
-  for (Term t : b.assume) s_.assume(t);
-  s_.assume(sm_.unknowns().consistency(c_));
-  return s_.smt2(m_->insns[static_cast<size_t>(insn)].name + ": " + q.name(*m_), b.claim);
-}
-
-std::string Prover::smt2_fetch() {
-  Built b = build_fetch();
-  smt::Solver::Scope scope(s_);
-  for (Term t : b.assume) s_.assume(t);
-  s_.assume(sm_.unknowns().consistency(c_));
-  s_.assume(sm_.unknowns().consistency(c_));
-  return s_.smt2("fetch: real(V) fetches what V does", b.claim);
+  pose(b);
+  return s_.smt2(query_name(insn, q), b.claim);
 }
 
 smt::Answer Prover::relocates(const Unit& u, bool& yes) {

@@ -18,6 +18,10 @@
 
 namespace popek::prover {
 
+// The name of the fetch obligation (theory.md §6 has it implicitly: every
+// instruction-level VMM query assumes it).
+inline const std::string kFetchQuery = "fetch: real(V) fetches what V does";
+
 struct Finding {
   Query query;
   int insn = -1;    // -1: a query about the whole model (the fetch)
@@ -56,9 +60,8 @@ public:
   // The fetch obligation: wherever real(V) fetches without a trap, it reads
   // what V would (else no instruction-level query means anything).
   Finding run_fetch();
-  // The same obligations as standalone SMT-LIB2 scripts.
+  // The same obligations as standalone SMT-LIB2 scripts (insn -1: the fetch).
   std::string smt2(int insn, const Query& q);
-  std::string smt2_fetch();
   // Whether the vmm map moves unit `u` by the allocation's base (a relocation register).
   smt::Answer relocates(const Unit& u, bool& yes);
 
@@ -67,6 +70,8 @@ public:
 private:
   Built build(int insn, const Query& q);
   Built build_fetch();
+  void pose(const Built& b);
+  std::string query_name(int insn, const Query& q) const;
   Finding finish(Finding f, const Built& b);
 
   std::shared_ptr<const model::Model> m_;

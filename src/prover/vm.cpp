@@ -8,10 +8,9 @@ namespace popek::prover {
 
 using smt::BvOp;
 using smt::CmpOp;
+using symbolic::masked;
 
 namespace {
-
-Term masked(Context& c, Term t, uint64_t mask) { return c.op(BvOp::And, t, c.bv(mask, c.width(t))); }
 
 // Wide enough to compare and subtract addresses, bases and sizes without overflow.
 unsigned wide(Context& c, std::initializer_list<Term> ts) {
@@ -25,8 +24,7 @@ unsigned wide(Context& c, std::initializer_list<Term> ts) {
 std::vector<uint64_t> system_masks(const model::Model& m) {
   std::vector<uint64_t> out(m.nslots, 0);
   for (const model::Register& r : m.regs)
-    for (unsigned i = 0; i < r.count; ++i)
-      out[r.slot + i] = (r.kind == model::RegKind::Mode ? ~uint64_t{0} : r.system_bits()) & model::width_mask(r.width);
+    for (unsigned i = 0; i < r.count; ++i) out[r.slot + i] = r.vmm_bits();
   return out;
 }
 

@@ -43,7 +43,7 @@ struct Reader {
     for (uint32_t i = 0; i < x.cells.size(); ++i) {
       uint64_t keep = ~(i < ignore.size() ? ignore[i] : 0);
       uint64_t a = val(x.cells[i]), b = val(y.cells[i]);
-      if ((a & keep) != (b & keep)) out.push_back({symbolic::cell_name(m, i), cell_value(i, a), cell_value(i, b)});
+      if ((a & keep) != (b & keep)) out.push_back({m.cell_name(i), cell_value(i, a), cell_value(i, b)});
     }
     for (size_t mi = 0; mi < x.mems.size(); ++mi) {
       std::map<uint64_t, Term> addrs;
@@ -94,13 +94,13 @@ std::string leaves(const Reader& r, const Step& st, const std::vector<Reader::Di
 
 std::string state_words(const Reader& r, const State& st, const std::vector<uint32_t>& cells) {
   std::vector<std::string> parts;
-  for (uint32_t i : cells) parts.push_back(symbolic::cell_name(r.m, i) + "=" + r.cell_value(i, r.val(st.cells[i])));
+  for (uint32_t i : cells) parts.push_back(r.m.cell_name(i) + "=" + r.cell_value(i, r.val(st.cells[i])));
   return join(parts);
 }
 
-corpus::Case make_case(const Reader& r, const Finding& f, const Built& b, const std::string& text,
-                       const std::string& words) {
-  const model::Model& m = r.m;
+corpus::Case make_case(const Reader& r, const std::shared_ptr<const model::Model>& mp, const Finding& f, const Built& b,
+                       const std::string& text, const std::string& words) {
+  const model::Model& m = *mp;
   const Vm& vm = *b.vm;
   corpus::Case wc;
   wc.comment = " witness of " + f.name + " (found by popek prove)\n " + words;
@@ -110,12 +110,12 @@ corpus::Case make_case(const Reader& r, const Finding& f, const Built& b, const 
   wc.allocation = std::make_pair(base, size);
   wc.max_steps = 1;
   // The state lines: what differs from a new VM's state.
-  machine::Machine reset(std::make_shared<const model::Model>(m), machine::Engine::Interpreter);
+  machine::Machine reset(mp);
   reset.reset();
   reset.apply_vmm_reset(base, size);
   for (uint32_t i = 0; i < m.nslots; ++i) {
     uint64_t v = r.val(vm.v.cells[i]);
-    if (v != reset.reg_cells()[i]) wc.state.push_back({symbolic::cell_name(m, i), r.cell_value(i, v), {}});
+    if (v != reset.reg_cells()[i]) wc.state.push_back({m.cell_name(i), r.cell_value(i, v), {}});
   }
   std::vector<uint64_t> at;
   for (Term w : b.fetch.where) at.push_back(r.val(w));
@@ -150,7 +150,7 @@ corpus::Case make_case(const Reader& r, const Finding& f, const Built& b, const 
   } else if (direct && r.yes(d.resource)) {
     e.kind = "resource-control";
     for (uint32_t i = 0; i < d.resource_cells.size(); ++i)
-      if (r.yes(d.resource_cells[i])) e.components.push_back(symbolic::cell_name(m, i));
+      if (r.yes(d.resource_cells[i])) e.components.push_back(m.cell_name(i));
   } else {
     e.kind = "equivalence";
     for (const auto& df : r.diffs(b.sides[0].after, vs.after, {})) e.components.push_back(df.name);
@@ -163,8 +163,9 @@ corpus::Case make_case(const Reader& r, const Finding& f, const Built& b, const 
 
 } // namespace
 
-void explain(const smt::Solver& s, Context& c, const SymbolicMachine& sm, Finding& f, const Built& b) {
-  const model::Model& m = sm.model();
+void explain(const smt::Solver& s, Context& c, const std::shared_ptr<const model::Model>& mp, Finding& f,
+             const Built& b) {
+  const model::Model& m = *mp;
   Reader r{s, c, m};
   if (f.insn < 0) {
     const Vm& vm = *b.vm;
@@ -224,9 +225,8 @@ void explain(const smt::Solver& s, Context& c, const SymbolicMachine& sm, Findin
       std::vector<std::string> parts;
       for (uint32_t i = 0; i < d.resource_cells.size(); ++i)
         if (r.yes(d.resource_cells[i]))
-          parts.push_back("the real " + symbolic::cell_name(m, i) + " from " +
-                          r.cell_value(i, r.val(b.vm->real.cells[i])) + " to " +
-                          r.cell_value(i, r.val(y.step.after.cells[i])));
+          parts.push_back("the real " + m.cell_name(i) + " from " + r.cell_value(i, r.val(b.vm->real.cells[i])) +
+                          " to " + r.cell_value(i, r.val(y.step.after.cells[i])));
       if (r.yes(d.isolation)) parts.push_back("storage outside the VM's allocation");
       f.words = fmt::format("{}, {} changes {} without trapping", where, text, join(parts));
     } else {
@@ -234,7 +234,7 @@ void explain(const smt::Solver& s, Context& c, const SymbolicMachine& sm, Findin
       f.words = fmt::format("{}, {} {} natively but {} under the VMM", where, text, leaves(r, x.step, ds, true),
                             leaves(r, y.step, ds, false));
     }
-    f.witness_case = make_case(r, f, b, text.substr(1, text.size() - 2), f.words);
+    f.witness_case = make_case(r, mp, f, b, text.substr(1, text.size() - 2), f.words);
     return;
   }
   }

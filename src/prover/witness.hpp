@@ -12,7 +12,8 @@ namespace popek::prover {
 
 // Fills `f.words` (and `f.witness_case` for equivalence, resource control and
 // vmm step) from the solver's last witness for `b`.
-void explain(const smt::Solver& s, Context& c, const SymbolicMachine& sm, Finding& f, const Built& b);
+void explain(const smt::Solver& s, Context& c, const std::shared_ptr<const model::Model>& m, Finding& f,
+             const Built& b);
 
 // Replays a witness case through the concrete runner. True when it diverges
 // exactly as the case expects; otherwise `why` says how the two methods

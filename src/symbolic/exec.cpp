@@ -31,15 +31,6 @@ void Executor::block(const std::vector<model::StmtId>& body, Term path) {
   for (model::StmtId id : body) stmt(m_.arena.stmt(id), path);
 }
 
-// `old` with bits [hi:lo] replaced by `v`.
-Term Executor::insert_bits(Term old, unsigned width, unsigned hi, unsigned lo, Term v) {
-  v = fit(c_, v, hi - lo + 1);
-  Term out = v;
-  if (hi + 1 < width) out = c_.op(BvOp::Concat, c_.extract(old, width - 1, hi + 1), out);
-  if (lo > 0) out = c_.op(BvOp::Concat, out, c_.extract(old, lo - 1, 0));
-  return out;
-}
-
 void Executor::stmt(const model::Stmt& s, Term path) {
   Term live = c_.land({path, alive_});
   switch (s.op) {
@@ -51,7 +42,7 @@ void Executor::stmt(const model::Stmt& s, Term path) {
   case SOp::SetReg: {
     const model::Register& r = m_.regs[s.a];
     Term& cell = s_->cells[r.slot];
-    cell = c_.ite(live, insert_bits(cell, r.width, s.hi, s.lo, expr(s.b)), cell);
+    cell = c_.ite(live, insert_bits(c_, cell, r.width, s.hi, s.lo, expr(s.b)), cell);
     if (s.a == m_.pc_reg) res_.pc_written = c_.lor({res_.pc_written, live});
     return;
   }
@@ -61,7 +52,7 @@ void Executor::stmt(const model::Stmt& s, Term path) {
     for (unsigned i = 0; i < r.count; ++i) {
       Term& cell = s_->cells[r.slot + i];
       Term here = c_.land({live, c_.eq(idx, c_.bv(i, c_.width(idx)))});
-      cell = c_.ite(here, insert_bits(cell, r.width, s.hi, s.lo, v), cell);
+      cell = c_.ite(here, insert_bits(c_, cell, r.width, s.hi, s.lo, v), cell);
     }
     return;
   }

@@ -42,7 +42,6 @@ private:
   Term read_mem(unsigned mem, Term addr, unsigned units);
   void block(const std::vector<model::StmtId>& body, Term path);
   void stmt(const model::Stmt& s, Term path);
-  Term insert_bits(Term old, unsigned width, unsigned hi, unsigned lo, Term v);
 
   Context& c_;
   const model::Model& m_;

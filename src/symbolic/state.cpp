@@ -8,13 +8,6 @@ Term Memory::read(Context& c, Term addr) const {
   return v;
 }
 
-std::string cell_name(const model::Model& m, uint32_t cell) {
-  for (const model::Register& r : m.regs)
-    if (cell >= r.slot && cell < r.slot + r.count)
-      return r.file ? r.name + "[" + std::to_string(cell - r.slot) + "]" : r.name;
-  return "?";
-}
-
 Term Unknown::read(Term addr) {
   addr = fit(c_, addr, addr_width_);
   if (frozen_) {
@@ -57,7 +50,7 @@ State fresh_state(Context& c, const model::Model& m, const std::string& prefix, 
   s.cells.resize(m.nslots);
   for (const model::Register& r : m.regs)
     for (unsigned i = 0; i < r.count; ++i)
-      s.cells[r.slot + i] = c.bv_var(prefix + "." + cell_name(m, r.slot + i), r.width);
+      s.cells[r.slot + i] = c.bv_var(prefix + "." + m.cell_name(r.slot + i), r.width);
   for (const model::Memory& mem : m.mems) {
     Memory sm;
     sm.addr_width = mem.addr_width;
@@ -74,6 +67,15 @@ Term valid_mode(Context& c, const model::Model& m, const State& s) {
   std::vector<Term> any;
   for (const model::Mode& md : m.modes) any.push_back(c.eq(mode, c.bv(md.code, m.mode_register().width)));
   return c.lor(any);
+}
+
+Term masked(Context& c, Term t, uint64_t mask) { return c.op(smt::BvOp::And, t, c.bv(mask, c.width(t))); }
+
+Term insert_bits(Context& c, Term old, unsigned width, unsigned hi, unsigned lo, Term v) {
+  Term out = fit(c, v, hi - lo + 1);
+  if (hi + 1 < width) out = c.op(smt::BvOp::Concat, c.extract(old, width - 1, hi + 1), out);
+  if (lo > 0) out = c.op(smt::BvOp::Concat, out, c.extract(old, lo - 1, 0));
+  return out;
 }
 
 Term fit(Context& c, Term t, unsigned width) {

@@ -83,10 +83,11 @@ State fresh_state(Context& c, const model::Model& m, const std::string& prefix, 
 // The mode register holds the code of a mode the model defines.
 Term valid_mode(Context& c, const model::Model& m, const State& s);
 
-// The name of a register cell for people: "R", "r[3]".
-std::string cell_name(const model::Model& m, uint32_t cell);
-
 // `t` made `width` bits wide: zero-extended or cut to its low bits.
 Term fit(Context& c, Term t, unsigned width);
+// `t & mask`.
+Term masked(Context& c, Term t, uint64_t mask);
+// `old` (of `width` bits) with bits [hi:lo] replaced by `v`.
+Term insert_bits(Context& c, Term old, unsigned width, unsigned hi, unsigned lo, Term v);
 
 } // namespace popek::symbolic
