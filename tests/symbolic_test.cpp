@@ -65,7 +65,7 @@ public:
       const std::vector<uint64_t>* words = &s.mems[mi];
       Context* c = &c_;
       unsigned unit = mem.unit;
-      mem.initial = [c, words, unit](Term addr) {
+      mem.initial = [c, words, unit](Term addr, Term) {
         auto a = c->constant(addr);
         EXPECT_TRUE(a.has_value()) << "a concrete state read at a non-constant address";
         return c->bv(a ? (*words)[*a] : 0, unit);

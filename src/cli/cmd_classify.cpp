@@ -15,12 +15,16 @@ struct ClassifyOptions {
   std::string model, save_witnesses;
   bool json = false;
   unsigned jobs = 1, timeout_ms = 0;
+  AllocationArgs allocation;
+  bool every_query = false;
 };
 
 int run_classify(const ClassifyOptions& o) {
   auto m = load_provable(o.model);
   if (!m) return kBadInput;
-  prover::Options po = prover_options(o.jobs, o.timeout_ms);
+  prover::Options po;
+  if (!prover_options(*m, o.jobs, o.timeout_ms, o.allocation, po)) return kBadInput;
+  po.derive = !o.every_query;
   prover::Classification c = prover::classify(m, po);
   if (o.json)
     std::cout << classification_json(c).dump(2) << "\n";
@@ -49,6 +53,9 @@ void setup_classify(CLI::App& app, int& rc) {
                   "Wall-clock limit per query in ms (0: none; the deterministic "
                   "resource limit always applies); a query over it answers unknown");
   sub->add_option("--save-witnesses", o->save_witnesses, "Write each witness of a VMM obligation as a case in DIR");
+  add_allocation_options(sub, o->allocation);
+  sub->add_flag("--every-query", o->every_query,
+                "Ask every query, also those a proved VMM step already answers (a check of the prover)");
   sub->callback([o, &rc] { rc = run_classify(*o); });
 }
 

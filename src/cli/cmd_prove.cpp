@@ -23,6 +23,8 @@ struct ProveOptions {
   std::string model, strategy = "trap-emulate", emit_smt2, save_witnesses;
   bool json = false;
   unsigned jobs = 1, timeout_ms = 0;
+  AllocationArgs allocation;
+  bool every_query = false;
 };
 
 // The obligations of a VMM strategy: the hybrid VMM runs only user mode directly.
@@ -36,10 +38,11 @@ std::vector<Query> obligations(vmm::Strategy s) {
   return qs;
 }
 
-bool emit(const std::string& dir, std::shared_ptr<const model::Model> m, const std::vector<Query>& qs) {
+bool emit(const std::string& dir, std::shared_ptr<const model::Model> m, const std::vector<Query>& qs,
+          const prover::Options& po) {
   std::error_code ec;
   fs::create_directories(dir, ec);
-  prover::Prover p(m, {});
+  prover::Prover p(m, {}, po.allocation);
   std::string err;
   auto put = [&](unsigned n, const std::string& name, const std::string& text) {
     std::string file = fmt::format("{:03}-{}.smt2", n, slug(name));
@@ -60,10 +63,12 @@ int run_prove(const ProveOptions& o) {
   if (!m) return kBadInput;
   vmm::Strategy s = o.strategy == "hybrid" ? vmm::Strategy::Hybrid : vmm::Strategy::TrapAndEmulate;
   std::vector<Query> qs = obligations(s);
-  if (!o.emit_smt2.empty() && !emit(o.emit_smt2, m, qs)) return kBadInput;
-  prover::Options po = prover_options(o.jobs, o.timeout_ms);
+  prover::Options po;
+  if (!prover_options(*m, o.jobs, o.timeout_ms, o.allocation, po)) return kBadInput;
+  po.derive = !o.every_query;
+  if (!o.emit_smt2.empty() && !emit(o.emit_smt2, m, qs, po)) return kBadInput;
   std::vector<std::string> internal;
-  prover::Finding fetch = prover::Prover(m, po.limits).run_fetch();
+  prover::Finding fetch = prover::Prover(m, po.limits, po.allocation).run_fetch();
   std::vector<prover::Row> rows = prover::run_queries(m, qs, po, internal);
   std::vector<const prover::Finding*> all{&fetch};
   for (const prover::Row& r : rows)
@@ -82,8 +87,9 @@ int run_prove(const ProveOptions& o) {
       checks.push_back(j);
       continue;
     }
-    fmt::print("{:4} {:<8} {}{}\n", n + 1, smt::verdict_name(v), f.name,
-               f.answer.reason.empty() ? "" : " (" + f.answer.reason + ")");
+    fmt::print("{:4} {:<8} {}{}{}\n", n + 1, smt::verdict_name(v), f.name,
+               f.answer.reason.empty() ? "" : " (" + f.answer.reason + ")",
+               f.follows_from.empty() ? "" : " (follows from " + f.follows_from + ")");
     if (v != smt::Verdict::Witness) continue;
     fmt::print("     {}\n", f.words);
     if (f.witness_case) {
@@ -93,16 +99,19 @@ int run_prove(const ProveOptions& o) {
                  f.witness_case->allocation->first, f.witness_case->allocation->second);
     }
   }
+  nlohmann::json allocation = "any";
+  if (po.allocation) allocation = {{"base", po.allocation->base}, {"size", po.allocation->size}};
   if (o.json)
     std::cout << nlohmann::json{{"model", m->name},
                                 {"vmm", vmm::strategy_name(s)},
+                                {"allocation", allocation},
                                 {"checks", checks},
                                 {"internal_errors", internal}}
                      .dump(2)
               << "\n";
   else
-    fmt::print("{}: {} checks for the {} VMM: {} proved, {} flagged, {} unknown\n", m->name, all.size(),
-               vmm::strategy_name(s), proved, flagged, unknown);
+    fmt::print("{}: {} checks for the {} VMM and {}: {} proved, {} flagged, {} unknown\n", m->name, all.size(),
+               vmm::strategy_name(s), allocation_text(po.allocation), proved, flagged, unknown);
   if (!o.save_witnesses.empty() && !save_witnesses(*m, all, o.save_witnesses)) return kBadInput;
   for (const std::string& e : internal) std::cerr << "popek: INTERNAL ERROR: " << e << "\n";
   if (!internal.empty()) return kInternal;
@@ -121,6 +130,9 @@ void setup_prove(CLI::App& app, int& rc) {
   sub->add_option("--jobs", o->jobs, "Checks to run in parallel (one Z3 context each)")->check(CLI::Range(1u, 256u));
   sub->add_option("--timeout", o->timeout_ms, "Wall-clock limit per check in ms (0: none); over it: unknown");
   sub->add_option("--save-witnesses", o->save_witnesses, "Write each witness as a regression case in DIR");
+  add_allocation_options(sub, o->allocation);
+  sub->add_flag("--every-query", o->every_query,
+                "Ask every query, also those a proved VMM step already answers (a check of the prover)");
   sub->callback([o, &rc] { rc = run_prove(*o); });
 }
 

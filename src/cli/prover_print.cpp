@@ -2,7 +2,9 @@
 
 #include "cli/common.hpp"
 #include "corpus/case.hpp"
+#include "diff/lockstep.hpp"
 #include "util/files.hpp"
+#include "vmm/vmm.hpp"
 
 #include <filesystem>
 #include <fmt/format.h>
@@ -61,12 +63,34 @@ std::shared_ptr<const model::Model> load_provable(const std::string& arg) {
   return m;
 }
 
-prover::Options prover_options(unsigned jobs, unsigned timeout_ms) {
-  prover::Options o;
+void add_allocation_options(CLI::App* sub, AllocationArgs& a) {
+  auto* at = sub->add_option("--allocation", a.allocation,
+                             "BASE SIZE: prove for the VM whose storage sits there (default: the VMM's own, "
+                             "q/4 and q/2, as popek diff and cases use)")
+                 ->expected(2);
+  sub->add_flag("--any-allocation", a.any, "Prove for every allocation at once (stronger, much slower)")->excludes(at);
+}
+
+std::string allocation_text(const std::optional<vmm::Allocation>& a) {
+  return a ? fmt::format("the VM at base {}, size {}", a->base, a->size) : "every VM allocation";
+}
+
+bool prover_options(const model::Model& m, unsigned jobs, unsigned timeout_ms, const AllocationArgs& a,
+                    prover::Options& o) {
   o.jobs = jobs;
   o.limits.timeout_ms = timeout_ms;
   o.models_dir = models_dir();
-  return o;
+  o.allocation.reset();
+  if (a.any) return true;
+  vmm::Allocation at =
+      a.allocation.size() == 2 ? vmm::Allocation{a.allocation[0], a.allocation[1]} : diff::default_allocation(m);
+  std::string why;
+  if (!vmm::usable(m, at, why)) {
+    std::cerr << "popek: --allocation " << at.base << " " << at.size << ": " << why << "\n";
+    return false;
+  }
+  o.allocation = at;
+  return true;
 }
 
 std::string model_ref(const model::Model& m, const std::string& dir) {
@@ -132,7 +156,8 @@ std::string classification_text(const prover::Classification& c, unsigned jobs) 
       if (f.answer.verdict != smt::Verdict::Proved && f.answer.verdict != smt::Verdict::Witness)
         unknown += fmt::format("  {}: {} ({})\n", f.name, smt::verdict_name(f.answer.verdict), f.answer.reason);
   if (!unknown.empty()) out += "\nUnanswered\n" + unknown;
-  out += fmt::format("\nclassified in {:.2f} s ({} job{})\n", c.seconds, jobs, jobs == 1 ? "" : "s");
+  out += fmt::format("\nclassified in {:.2f} s ({} job{}); the VMM's obligations for {}\n", c.seconds, jobs,
+                     jobs == 1 ? "" : "s", allocation_text(c.allocation));
   return out;
 }
 
@@ -144,6 +169,7 @@ nlohmann::json finding_json(const Finding& f) {
   if (f.query.where != Where::Any) j["modes"] = prover::where_name(f.query.where);
   if (f.query.property == Property::VmmStep) j["vmm"] = vmm::strategy_name(f.query.strategy);
   if (!f.answer.reason.empty()) j["reason"] = f.answer.reason;
+  if (!f.follows_from.empty()) j["follows_from"] = f.follows_from;
   if (!f.words.empty()) j["witness"] = f.words;
   if (f.witness_case) j["witness_case"] = corpus::write_case(*f.witness_case);
   return j;
@@ -178,9 +204,18 @@ nlohmann::json classification_json(const prover::Classification& c) {
   nlohmann::json relocation = nlohmann::json::array();
   for (size_t u = 0; u < c.units.size(); ++u)
     if (c.relocated[u] == Tri::Yes) relocation.push_back(c.units[u].name);
-  return {{"model", m.name},          {"seconds", c.seconds},           {"queries", c.queries},
-          {"relocation", relocation}, {"fetch", finding_json(c.fetch)}, {"instructions", rows},
-          {"verdicts", verdicts},     {"explanations", c.explanations}, {"internal_errors", c.internal_errors}};
+  nlohmann::json allocation = "any";
+  if (c.allocation) allocation = {{"base", c.allocation->base}, {"size", c.allocation->size}};
+  return {{"model", m.name},
+          {"seconds", c.seconds},
+          {"queries", c.queries},
+          {"allocation", allocation},
+          {"relocation", relocation},
+          {"fetch", finding_json(c.fetch)},
+          {"instructions", rows},
+          {"verdicts", verdicts},
+          {"explanations", c.explanations},
+          {"internal_errors", c.internal_errors}};
 }
 
 bool save_witnesses(const model::Model& m, const std::vector<const Finding*>& findings, const std::string& dir) {

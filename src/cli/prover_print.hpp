@@ -4,6 +4,7 @@
 
 #include "prover/classify.hpp"
 
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -24,8 +25,20 @@ std::string slug(std::string s);
 // Loads MODEL for the prover; null (with the reason on stderr) when it cannot
 // be loaded or has no vmm block.
 std::shared_ptr<const model::Model> load_provable(const std::string& arg);
-// The prover's options from the command line's.
-prover::Options prover_options(unsigned jobs, unsigned timeout_ms);
+// Which VM the queries are about: `--allocation BASE SIZE`, `--any-allocation`,
+// or by default the VMM's own (the allocation `popek diff` and cases use).
+struct AllocationArgs {
+  std::vector<uint64_t> allocation;
+  bool any = false;
+};
+void add_allocation_options(CLI::App* sub, AllocationArgs& a);
+// "the VM at base 256, size 512", "every VM allocation"
+std::string allocation_text(const std::optional<vmm::Allocation>& a);
+
+// The prover's options from the command line's; false, with the reason on
+// stderr, for an allocation the VMM cannot use.
+bool prover_options(const model::Model& m, unsigned jobs, unsigned timeout_ms, const AllocationArgs& a,
+                    prover::Options& out);
 
 // The model as a case names it: a bundled model by name, another by its path
 // relative to `dir`.

@@ -2,6 +2,7 @@
 
 #include "prover/witness.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -107,6 +108,23 @@ void explain_disagreement(Classification& c, const ModelVerdict& theorem, const 
   }
 }
 
+// A proved VMM step answers the queries it contains: wherever its strategy
+// runs the guest directly, the step's claim is equivalence and resource
+// control (the step's result is then the projected one, prover.cpp); and the
+// trap-and-emulate step contains the hybrid one, which runs directly only in
+// user mode and interprets the rest. Null when `q` must be asked.
+const Finding* follows_from(const std::vector<Finding>& done, const Query& q) {
+  for (const Finding& f : done) {
+    if (f.name.empty() || f.query.property != Property::VmmStep || f.answer.verdict != smt::Verdict::Proved) continue;
+    bool te = f.query.strategy == Strategy::TrapAndEmulate;
+    if (q.property == Property::VmmStep && q.strategy == Strategy::Hybrid && te) return &f;
+    if ((q.property == Property::Equivalence || q.property == Property::ResourceControl) &&
+        (te || q.where == Where::User))
+      return &f;
+  }
+  return nullptr;
+}
+
 } // namespace
 
 std::vector<Row> run_queries(std::shared_ptr<const model::Model> mp, const std::vector<Query>& qs, const Options& o,
@@ -120,29 +138,50 @@ std::vector<Row> run_queries(std::shared_ptr<const model::Model> mp, const std::
   const size_t total = m.insns.size() * qs.size();
   std::atomic<size_t> next{0};
   std::vector<std::string> replay_errors(total);
-  // One prover (one Z3 context) per thread; each takes the next query.
+  // One prover (one Z3 context) per thread; each takes the next instruction
+  // and asks all its queries, which then share what its prover proved once
+  // (Prover::lemma).
+  // The VMM steps are asked first, trap-and-emulate before hybrid: what they
+  // prove, other queries need not ask again (follows_from).
+  std::vector<size_t> order(qs.size());
+  for (size_t q = 0; q < qs.size(); ++q) order[q] = q;
+  auto rank = [&](size_t q) {
+    return qs[q].property != Property::VmmStep ? 2 : qs[q].strategy == Strategy::TrapAndEmulate ? 0 : 1;
+  };
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return rank(a) < rank(b); });
   auto work = [&] {
-    auto p = std::make_unique<Prover>(mp, o.limits);
-    for (size_t k; (k = next.fetch_add(1)) < total;) {
-      size_t i = k / qs.size(), q = k % qs.size();
-      Finding f;
-      try {
-        f = p->run(static_cast<int>(i), qs[q]);
-      } catch (const std::exception& e) {
-        // Z3 refused to build or solve the query: an error answer (never a
-        // guess), and a fresh context for the queries that follow.
-        f.query = qs[q];
-        f.insn = static_cast<int>(i);
-        f.name = m.insns[i].name + ": " + qs[q].name(m);
-        f.answer = {f.name, smt::Verdict::Error, e.what()};
-        p = std::make_unique<Prover>(mp, o.limits);
+    auto p = std::make_unique<Prover>(mp, o.limits, o.allocation);
+    for (size_t i; (i = next.fetch_add(1)) < m.insns.size();)
+      for (size_t q : order) {
+        const size_t k = i * qs.size() + q;
+        Finding f;
+        if (const Finding* from = o.derive ? follows_from(rows[i].findings, qs[q]) : nullptr) {
+          f.query = qs[q];
+          f.insn = static_cast<int>(i);
+          f.name = m.insns[i].name + ": " + qs[q].name(m);
+          f.answer = {f.name, smt::Verdict::Proved, ""};
+          f.yes = !f.query.witness_means_yes();
+          f.follows_from = from->name;
+          rows[i].findings[q] = std::move(f);
+          continue;
+        }
+        try {
+          f = p->run(static_cast<int>(i), qs[q]);
+        } catch (const std::exception& e) {
+          // Z3 refused to build or solve the query: an error answer (never a
+          // guess), and a fresh context for the queries that follow.
+          f.query = qs[q];
+          f.insn = static_cast<int>(i);
+          f.name = m.insns[i].name + ": " + qs[q].name(m);
+          f.answer = {f.name, smt::Verdict::Error, e.what()};
+          p = std::make_unique<Prover>(mp, o.limits, o.allocation);
+        }
+        std::string why;
+        if (f.witness_case && o.replay_witnesses && !replay_witness(*f.witness_case, o.models_dir, why))
+          replay_errors[k] =
+              "internal error: the witness of " + f.name + " does not replay in the concrete lockstep runner: " + why;
+        rows[i].findings[q] = std::move(f);
       }
-      std::string why;
-      if (f.witness_case && o.replay_witnesses && !replay_witness(*f.witness_case, o.models_dir, why))
-        replay_errors[k] =
-            "internal error: the witness of " + f.name + " does not replay in the concrete lockstep runner: " + why;
-      rows[i].findings[q] = std::move(f);
-    }
   };
   unsigned jobs = std::max(1u, o.jobs);
   std::vector<std::thread> threads;
@@ -159,9 +198,10 @@ Classification classify(std::shared_ptr<const model::Model> mp, const Options& o
   const model::Model& m = *mp;
   Classification c;
   c.model = mp;
+  c.allocation = o.allocation;
   c.units = system_units(m);
   try {
-    Prover p(mp, o.limits);
+    Prover p(mp, o.limits, o.allocation);
     for (const Unit& u : c.units) {
       bool yes = false;
       smt::Answer a = p.relocates(u, yes);

@@ -15,9 +15,13 @@ namespace popek::prover {
 
 struct Options {
   smt::Limits limits;
+  std::optional<vmm::Allocation> allocation; // the VM the queries are about; nullopt: every allocation
   unsigned jobs = 1;
   std::string models_dir; // where cases find bundled models (witness replay)
   bool replay_witnesses = true;
+  // Take a query a proved VMM step contains as proved by it (Finding::follows_from)
+  // rather than ask it again; false asks every query.
+  bool derive = true;
 };
 
 // Yes, no, or not known (a query answered unknown or could not be posed).
@@ -54,8 +58,9 @@ struct Classification {
   Finding fetch;              // the fetch obligation
   std::vector<Row> rows;      // one per instruction
   std::vector<ModelVerdict> verdicts;
-  std::vector<std::string> explanations;    // where Theorem 1 (3) and equivalence disagree, why
-  std::vector<std::string> internal_errors; // the prover and the concrete runner disagree
+  std::vector<std::string> explanations;     // where Theorem 1 (3) and equivalence disagree, why
+  std::vector<std::string> internal_errors;  // the prover and the concrete runner disagree
+  std::optional<vmm::Allocation> allocation; // the VM the queries were about (nullopt: every one)
   double seconds = 0;
   unsigned queries = 0;
 

@@ -2,6 +2,7 @@
 
 #include "prover/witness.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 namespace popek::prover {
@@ -10,8 +11,8 @@ using smt::BvOp;
 using smt::CmpOp;
 using symbolic::Fetch;
 
-Prover::Prover(std::shared_ptr<const model::Model> m, smt::Limits limits)
-    : m_(std::move(m)), limits_(limits), s_(c_, smt::Logic::BitVector), sm_(c_, *m_) {}
+Prover::Prover(std::shared_ptr<const model::Model> m, smt::Limits limits, std::optional<vmm::Allocation> allocation)
+    : m_(std::move(m)), limits_(limits), allocation_(allocation), s_(c_, smt::Logic::BitVector), sm_(c_, *m_) {}
 
 namespace {
 
@@ -39,7 +40,7 @@ Term neither_memtraps(Context& c, const Step& a, const Step& b) {
 
 } // namespace
 
-Built Prover::build(int insn, const Query& q) {
+Built Prover::build(int insn, const Query& q, const Expect& policy) {
   Context& c = c_;
   const model::Model& m = *m_;
   const model::Register& mreg = m.mode_register();
@@ -137,7 +138,7 @@ Built Prover::build(int insn, const Query& q) {
     return b;
   }
   case Property::Location: {
-    Vm vm = make_vm(sm_, "V");
+    Vm vm = make_vm(sm_, "V", policy, allocation_);
     b.assume.push_back(vm.wf);
     b.assume.push_back(in_where(vm.v));
     State moved = relocated(sm_, vm);
@@ -163,7 +164,7 @@ Built Prover::build(int insn, const Query& q) {
   case Property::Equivalence:
   case Property::ResourceControl:
   case Property::VmmStep: {
-    Vm vm = make_vm(sm_, "V");
+    Vm vm = make_vm(sm_, "V", policy, allocation_);
     b.assume.push_back(vm.wf);
     b.assume.push_back(in_where(vm.v));
     Ran native = at(vm.v, b);
@@ -176,6 +177,7 @@ Built Prover::build(int insn, const Query& q) {
     b.direct = d;
     b.sides = {{"natively", vm.v, native.step, nat}, {"under the VMM", vm.real, real.step, d.projected}};
     if (q.property == Property::ResourceControl) {
+      b.split = false; // no data is compared: the split would only add a query
       b.claim = c.implies(direct_ok, c.land({c.lnot(d.resource), c.lnot(d.isolation)}));
       return b;
     }
@@ -214,12 +216,12 @@ Built Prover::build(int insn, const Query& q) {
   return b;
 }
 
-Built Prover::build_fetch() {
+Built Prover::build_fetch(const Expect& policy) {
   Context& c = c_;
   const model::Model& m = *m_;
   sm_.unknowns().clear();
   Built b;
-  Vm vm = make_vm(sm_, "V");
+  Vm vm = make_vm(sm_, "V", policy, allocation_);
   b.assume.push_back(vm.wf);
   b.vm = vm;
   // Every instruction length the model has: fetch as many units as the longest.
@@ -245,22 +247,84 @@ std::string Prover::query_name(int insn, const Query& q) const {
   return insn < 0 ? kFetchQuery : m_->insns[static_cast<size_t>(insn)].name + ": " + q.name(*m_);
 }
 
-Finding Prover::finish(Finding f, const Built& b) {
-  auto start = std::chrono::steady_clock::now();
-  {
+// Poses `b` (with `extra` assumed) and reads a witness into `f`.
+smt::Answer Prover::solve(Finding& f, const Built& b, std::optional<Term> extra) {
+  smt::Solver::Scope scope(s_);
+  pose(b);
+  if (extra) s_.assume(*extra);
+  smt::Answer a = s_.prove(f.name, b.claim, limits_);
+  if (a.verdict == smt::Verdict::Witness) {
+    f.answer = a;
+    f.yes = f.query.witness_means_yes();
+    sm_.unknowns().freeze();
+    if (b.vm) b.vm->expect->assume = false; // the explanation's own terms say everything
+    explain(s_, c_, m_, f, b);
+  }
+  return a;
+}
+
+// The expected accesses of one instruction's VM executions (vm.hpp, Expect),
+// proved once for every mode and shared by the queries that make the same
+// accesses: their facts are the same terms, assumed under the same or more
+// assumptions. A fact that fails in a witness is doubted and the rest posed
+// again (the trap entry of a one-word VM reads above its storage, for one).
+const Prover::Lemma& Prover::lemma(const LemmaKey& key, const Builder& build) {
+  auto it = lemmas_.find(key);
+  if (it != lemmas_.end()) return it->second;
+  Lemma& l = lemmas_[key];
+  Built b = build(Expect{});
+  Expect& ex = *b.vm->expect;
+  for (Term t : b.assume) l.assume.push_back(t.id);
+  l.reads = sm_.unknowns().fingerprint();
+  ex.doubted.assign(ex.facts.size(), false);
+  for (int round = 0; round < kLemmaRounds; ++round) {
     smt::Solver::Scope scope(s_);
     pose(b);
-    f.answer = s_.prove(f.name, b.claim, limits_);
-    if (f.answer.verdict == smt::Verdict::Witness) {
-      f.yes = f.query.witness_means_yes();
-      sm_.unknowns().freeze();
-      explain(s_, c_, m_, f, b);
-    } else if (f.answer.verdict == smt::Verdict::Proved) {
-      f.yes = !f.query.witness_means_yes();
+    smt::Answer a = s_.prove(query_name(key.first, {key.second}) + " [expected accesses]", ex.assumed(c_), limits_);
+    if (a.verdict == smt::Verdict::Proved) {
+      for (size_t k = 0; k < ex.facts.size(); ++k)
+        if (!ex.doubted[k]) l.proven.insert(ex.facts[k].id);
+      break;
     }
+    if (a.verdict != smt::Verdict::Witness) break;
+    bool more = false;
+    for (size_t k = 0; k < ex.facts.size(); ++k)
+      if (!ex.doubted[k] && !s_.truth(ex.facts[k])) more = ex.doubted[k] = true;
+    if (!more) break;
   }
-  f.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return f;
+  return l;
+}
+
+// A query with a VM is a case split on the facts its views expect (vm.hpp):
+// the facts its instruction's lemma proved are assumed, so the query is built
+// with both executions sharing their terms; the other case is empty. Accesses
+// the lemma did not prove are built exactly, so no answer depends on it.
+Finding Prover::finish(Finding f, const Builder& build, const LemmaKey& key, const Builder& build_any) {
+  auto start = std::chrono::steady_clock::now();
+  auto done = [&](smt::Answer a) {
+    if (f.answer.verdict != smt::Verdict::Witness) f.answer = std::move(a);
+    if (f.answer.verdict == smt::Verdict::Proved) f.yes = !f.query.witness_means_yes();
+    f.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return std::move(f);
+  };
+  Built exact = build(Expect{});
+  if (!exact.vm || !exact.split) return done(solve(f, exact, std::nullopt));
+  std::unordered_set<uint32_t> assumed;
+  for (Term t : exact.assume) assumed.insert(t.id);
+  std::vector<uint64_t> reads = sm_.unknowns().fingerprint();
+  std::sort(reads.begin(), reads.end());
+  const Lemma& l = lemma(key, build_any);
+  // The lemma speaks for this query when it assumed no more and read no more.
+  const uint32_t yes = c_.bool_val(true).id;
+  bool applies =
+      std::all_of(l.assume.begin(), l.assume.end(), [&](uint32_t id) { return id == yes || assumed.count(id); }) &&
+      std::all_of(l.reads.begin(), l.reads.end(),
+                  [&](uint64_t r) { return std::binary_search(reads.begin(), reads.end(), r); });
+  const std::vector<Term>& facts = exact.vm->expect->facts;
+  Expect policy{true, std::vector<bool>(facts.size(), true), {}};
+  for (size_t k = 0; k < facts.size(); ++k) policy.doubted[k] = !applies || !l.proven.count(facts[k].id);
+  Built fast = build(policy);
+  return done(solve(f, fast, fast.vm->expect->assumed(c_)));
 }
 
 Finding Prover::run(int insn, const Query& q) {
@@ -268,18 +332,24 @@ Finding Prover::run(int insn, const Query& q) {
   f.query = q;
   f.insn = insn;
   f.name = query_name(insn, q);
-  return finish(std::move(f), build(insn, q));
+  // Location sensitivity runs the instruction in place and relocated; the
+  // VMM's obligations run it natively and on real(V).
+  Query any{q.property == Property::Location ? Property::Location : Property::Equivalence, Where::Any};
+  return finish(
+      std::move(f), [&](const Expect& policy) { return build(insn, q, policy); }, {insn, any.property},
+      [&](const Expect& policy) { return build(insn, any, policy); });
 }
 
 Finding Prover::run_fetch() {
   Finding f;
   f.query.property = Property::Equivalence;
   f.name = kFetchQuery;
-  return finish(std::move(f), build_fetch());
+  auto fetch = [&](const Expect& policy) { return build_fetch(policy); };
+  return finish(std::move(f), fetch, {-1, Property::Equivalence}, fetch);
 }
 
 std::string Prover::smt2(int insn, const Query& q) {
-  Built b = insn < 0 ? build_fetch() : build(insn, q);
+  Built b = insn < 0 ? build_fetch(Expect{}) : build(insn, q, Expect{});
   smt::Solver::Scope scope(s_);
   pose(b);
   return s_.smt2(query_name(insn, q), b.claim);

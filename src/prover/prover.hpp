@@ -12,9 +12,12 @@
 #include "prover/vm.hpp"
 #include "smt/solver.hpp"
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_set>
 
 namespace popek::prover {
 
@@ -31,6 +34,7 @@ struct Finding {
   std::string words; // the witness in words, when there is one
   std::optional<corpus::Case> witness_case; // equivalence, resource control, vmm step witnesses
   double seconds = 0;
+  std::string follows_from; // proved as part of this query's proof, not asked (classify.hpp, Options::derive)
 };
 
 // One side of a comparison: a state, and what the instruction did on it.
@@ -50,11 +54,17 @@ struct Built {
   std::optional<Vm> vm;
   std::optional<Direct> direct; // the VMM's obligations
   std::vector<uint64_t> ignore; // per cell: bits the comparison leaves out
+  bool split = true;            // with a VM: pose it as a case split on its expected accesses (Prover::finish)
 };
 
 class Prover {
 public:
-  Prover(std::shared_ptr<const model::Model> m, smt::Limits limits);
+  // Queries about a VM are about the one at `allocation` (the VMM's own
+  // choice, as the concrete runner makes it), or, with nullopt, about every
+  // allocation at once: a stronger proof, and a much slower one (a base and
+  // a size free make each bound a question of symbolic arithmetic).
+  Prover(std::shared_ptr<const model::Model> m, smt::Limits limits,
+         std::optional<vmm::Allocation> allocation = std::nullopt);
 
   Finding run(int insn, const Query& q);
   // The fetch obligation: wherever real(V) fetches without a trap, it reads
@@ -68,17 +78,33 @@ public:
   const model::Model& model() const { return *m_; }
 
 private:
-  Built build(int insn, const Query& q);
-  Built build_fetch();
+  using Builder = std::function<Built(const Expect&)>;
+  // The VM's views assume what `policy` allows (vm.hpp, Expect).
+  Built build(int insn, const Query& q, const Expect& policy);
+  Built build_fetch(const Expect& policy);
   void pose(const Built& b);
   std::string query_name(int insn, const Query& q) const;
-  Finding finish(Finding f, const Built& b);
+  smt::Answer solve(Finding& f, const Built& b, std::optional<Term> extra);
+  // Proved accesses of one instruction's VM executions (key: instruction and
+  // the property whose build makes them), shared by its queries.
+  using LemmaKey = std::pair<int, Property>;
+  struct Lemma {
+    std::vector<uint32_t> assume;        // term ids of the assumptions it was proved under
+    std::vector<uint64_t> reads;         // the unknown memories' reads it assumed consistent
+    std::unordered_set<uint32_t> proven; // term ids of the facts it proved
+  };
+  const Lemma& lemma(const LemmaKey& key, const Builder& build);
+  Finding finish(Finding f, const Builder& build, const LemmaKey& key, const Builder& build_any);
+  // How often a lemma may doubt more facts before it gives up on the rest.
+  static constexpr int kLemmaRounds = 3;
 
   std::shared_ptr<const model::Model> m_;
   smt::Limits limits_;
+  std::optional<vmm::Allocation> allocation_;
   smt::Context c_;
   smt::Solver s_;
   SymbolicMachine sm_;
+  std::map<LemmaKey, Lemma> lemmas_;
 };
 
 } // namespace popek::prover

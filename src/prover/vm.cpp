@@ -39,27 +39,35 @@ Term guest_address(Context& c, Term base, Term y) {
   return c.extract(c.op(BvOp::Sub, c.zext(y, w), c.zext(base, w)), c.width(y) - 1, 0);
 }
 
-Vm make_vm(SymbolicMachine& sm, const std::string& prefix, const Vm* same_allocation) {
+Term Expect::assumed(Context& c) const {
+  std::vector<Term> out;
+  for (size_t k = 0; k < facts.size(); ++k)
+    if (!(k < doubted.size() && doubted[k])) out.push_back(facts[k]);
+  return c.land(out);
+}
+
+Vm make_vm(SymbolicMachine& sm, const std::string& prefix, const Expect& policy,
+           const std::optional<vmm::Allocation>& allocation) {
   Context& c = sm.context();
   const model::Model& m = sm.model();
   const model::Memory& code = m.mems[m.code_mem];
   Vm vm;
+  vm.expect = std::make_shared<Expect>(Expect{policy.assume, policy.doubted, {}});
   vm.v = symbolic::fresh_state(c, m, prefix, sm.unknowns());
-  if (same_allocation) {
-    vm.base = same_allocation->base;
-    vm.size = same_allocation->size;
-  } else {
-    vm.base = c.bv_var(prefix + ".base", m.vmm.params[0].width);
-    vm.size = c.bv_var(prefix + ".size", m.vmm.params[1].width);
-  }
+  const unsigned bw = m.vmm.params[0].width, sw = m.vmm.params[1].width;
+  vm.base = allocation ? c.bv(allocation->base, bw) : c.bv_var(prefix + ".base", bw);
+  vm.size = allocation ? c.bv(allocation->size, sw) : c.bv_var(prefix + ".size", sw);
   // The guest's storage: what a case or the VMM put below `size`, zero above
   // (a VM has no storage there, and the concrete VMM starts it at zero).
   auto storage = sm.unknowns().make(c, prefix + "." + code.name, code.addr_width, code.unit);
   Term base = vm.base, size = vm.size;
   const unsigned unit = code.unit;
-  auto guest = [&c, storage, size, unit](Term a) {
+  std::shared_ptr<Expect> ex = vm.expect;
+  auto guest = [&c, storage, size, unit, ex](Term a, Term when) {
     unsigned w = wide(c, {a, size});
-    return c.ite(c.cmp(CmpOp::Ult, c.zext(a, w), c.zext(size, w)), storage->read(a), c.bv(0, unit));
+    Term below = c.cmp(CmpOp::Ult, c.zext(a, w), c.zext(size, w));
+    bool sure = when.valid() && ex->expect(c.implies(when, below));
+    return sure ? storage->read(a) : c.ite(below, storage->read(a), c.bv(0, unit));
   };
   vm.v.mems[m.code_mem].initial = guest;
 
@@ -72,8 +80,11 @@ Vm make_vm(SymbolicMachine& sm, const std::string& prefix, const Vm* same_alloca
   // real(V): the map's system state and mode; storage through the window, the VMM's fill elsewhere.
   vm.real = sm.map(vm.v, base, size);
   Term fill = c.bv(vmm::Vmm::kVmmFill & model::width_mask(unit), unit);
-  vm.real.mems[m.code_mem].initial = [&c, guest, fill, base, size](Term y) {
-    return c.ite(in_window(c, base, size, y), guest(guest_address(c, base, y)), fill);
+  vm.real.mems[m.code_mem].initial = [&c, guest, fill, base, size, ex](Term y, Term when) {
+    Term inside = in_window(c, base, size, y);
+    bool sure = when.valid() && ex->expect(c.implies(when, inside));
+    Term g = guest(guest_address(c, base, y), when);
+    return sure ? g : c.ite(inside, g, fill);
   };
   return vm;
 }
@@ -111,8 +122,9 @@ Direct project(SymbolicMachine& sm, const Vm& vm, const State& after) {
   code.writes.clear();
   for (const symbolic::Memory::Write& wr : after.mems[m.code_mem].writes) {
     Term inside = in_window(c, vm.base, vm.size, wr.addr);
-    code.writes.push_back({c.land({wr.guard, inside}), guest_address(c, vm.base, wr.addr), wr.value});
-    d.outside.push_back(c.land({wr.guard, c.lnot(inside)}));
+    bool sure = vm.expect->expect(c.implies(wr.guard, inside));
+    code.writes.push_back({sure ? wr.guard : c.land({wr.guard, inside}), guest_address(c, vm.base, wr.addr), wr.value});
+    d.outside.push_back(sure ? c.bool_val(false) : c.land({wr.guard, c.lnot(inside)}));
   }
   d.isolation = c.lor(d.outside);
   return d;
@@ -128,7 +140,7 @@ Term same_state(Context& c, const State& a, const State& b, const std::vector<ui
   for (size_t mi = 0; mi < a.mems.size(); ++mi) {
     for (const State* side : {&a, &b})
       for (const symbolic::Memory::Write& w : side->mems[mi].writes)
-        eq.push_back(c.eq(a.mems[mi].read(c, w.addr), b.mems[mi].read(c, w.addr)));
+        eq.push_back(c.eq(a.mems[mi].read(c, w.addr, Term{}), b.mems[mi].read(c, w.addr, Term{})));
   }
   return c.land(eq);
 }

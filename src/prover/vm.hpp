@@ -7,6 +7,10 @@
 #pragma once
 
 #include "symbolic/machine.hpp"
+#include "vmm/allocator.hpp"
+
+#include <memory>
+#include <optional>
 
 namespace popek::prover {
 
@@ -16,16 +20,41 @@ using symbolic::State;
 using symbolic::Step;
 using symbolic::SymbolicMachine;
 
+// What a VM's storage views expect: that an access which matters lands where
+// a correct VMM puts it (inside the window for real(V), below `size` for V).
+// Each access records its fact, in order. Where the views may assume it, they
+// also leave the other case (the fill, the zero) out of the terms. A query is
+// then a case split (Prover::finish): assuming the facts, native and direct
+// execution become the same terms and simplify away; a second, small query
+// asks whether the facts can fail at all. No answer changes, only the work.
+struct Expect {
+  bool assume = false;
+  std::vector<bool> doubted; // by access: do not assume it (its fact failed once)
+  std::vector<Term> facts;   // by access
+
+  // Records an access's fact; whether the view may assume it.
+  bool expect(Term fact) {
+    size_t k = facts.size();
+    facts.push_back(fact);
+    return assume && !(k < doubted.size() && doubted[k]);
+  }
+  // The facts of the accesses assumed.
+  Term assumed(Context& c) const;
+};
+
 struct Vm {
   State v;         // the virtual state; guest storage reads 0 at and above `size`
   Term base, size; // the allocation, of the vmm parameters' widths
   Term wf;         // the allocation fits in memory and V is well formed for it
   State real;      // real(V): the map's system state and mode, storage in the window
+  std::shared_ptr<Expect> expect;
 };
 
-// A free virtual state (named `prefix.R`, ...) and a free allocation. When
-// `same_allocation` is given, the new VM shares its allocation.
-Vm make_vm(SymbolicMachine& sm, const std::string& prefix, const Vm* same_allocation = nullptr);
+// A free virtual state (named `prefix.R`, ...) in the VM at `allocation`, or
+// at every allocation at once (nullopt: base and size free), its views
+// assuming what `policy` allows (its facts are not copied).
+Vm make_vm(SymbolicMachine& sm, const std::string& prefix, const Expect& policy,
+           const std::optional<vmm::Allocation>& allocation);
 
 // V with the real system state the map derives but V's own mode: the paper's
 // relocated state r ⊕ x, for location sensitivity.

@@ -51,7 +51,7 @@ struct Reader {
         for (const auto& w : st->mems[mi].writes)
           if (yes(w.guard)) addrs.emplace(val(w.addr), w.addr);
       for (auto& [a, t] : addrs) {
-        uint64_t va = val(x.mems[mi].read(c, t)), vb = val(y.mems[mi].read(c, t));
+        uint64_t va = val(x.mems[mi].read(c, t, Term{})), vb = val(y.mems[mi].read(c, t, Term{}));
         if (va != vb)
           out.push_back({m.mems[mi].name + "[" + std::to_string(a) + "]", cell_value(UINT32_MAX, va),
                          cell_value(UINT32_MAX, vb)});
@@ -122,7 +122,7 @@ corpus::Case make_case(const Reader& r, const std::shared_ptr<const model::Model
   const unsigned code = m.code_mem;
   for (uint64_t a = 0; a < size; ++a) {
     if (std::find(at.begin(), at.end(), a) != at.end()) continue;
-    uint64_t v = r.val(vm.v.mems[code].initial(r.c.bv(a, m.mems[code].addr_width)));
+    uint64_t v = r.val(vm.v.mems[code].initial(r.c.bv(a, m.mems[code].addr_width), Term{}));
     if (v) wc.state.push_back({fmt::format("{}[{}]", m.mems[code].name, a), fmt::format("{:#x}", v), {}});
   }
   wc.program = fmt::format("        .org {}\n        {}\n", at.front(), text);

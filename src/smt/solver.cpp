@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 #include <stdexcept>
+#include <unordered_map>
 #include <z3++.h>
 
 namespace popek::smt {
@@ -22,10 +23,14 @@ const char* verdict_name(Verdict v) {
 struct Context::Impl {
   z3::context z;
   std::vector<z3::expr> terms;
+  // Z3 shares structurally equal terms; so does popek: one Term per Z3 term,
+  // so equal ids mean equal terms (the encoder relies on it, see simplify).
+  std::unordered_map<unsigned, uint32_t> ids;
 
   Term add(const z3::expr& e) {
-    terms.push_back(e);
-    return {static_cast<uint32_t>(terms.size() - 1)};
+    auto [it, fresh] = ids.try_emplace(Z3_get_ast_id(z, e), static_cast<uint32_t>(terms.size()));
+    if (fresh) terms.push_back(e);
+    return {it->second};
   }
   // Terms are built by popek's own encoder: a sort error is a bug there, not
   // bad input, so it surfaces as a logic_error naming what Z3 said.
@@ -162,6 +167,10 @@ Term Context::to_bool(Term bit) {
 }
 Term Context::to_bit(Term b) {
   return impl_->guard([&] { return z3::ite(impl_->at(b), impl_->z.bv_val(1, 1), impl_->z.bv_val(0, 1)); });
+}
+
+Term Context::simplify(Term t) {
+  return impl_->guard([&] { return impl_->at(t).simplify(); });
 }
 
 std::optional<uint64_t> Context::constant(Term t) const {

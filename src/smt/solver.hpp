@@ -2,7 +2,7 @@
 // solver.cpp: the rest of popek builds terms through `Context` and asks named
 // queries through `Solver`, and reads answers as a small enum.
 //
-// Terms are handles into their context. Bit-vectors are 1..64 bits wide;
+// Terms are handles into their context; equal terms have equal ids. Bit-vectors are 1..64 bits wide;
 // booleans are width 0; arrays map bit-vector addresses to bit-vector values.
 // Operations follow SMT-LIB exactly (division by zero, shifts past the width),
 // as the reference machine's do (src/machine/semantics.hpp).
@@ -65,6 +65,10 @@ public:
   // A width-1 bit-vector as a boolean (b == 1), and back.
   Term to_bool(Term bit);
   Term to_bit(Term b);
+
+  // `t` in Z3's normal form. Terms are shared, so two terms with one normal
+  // form (`a + l` and `(a + (l + b)) - b`) simplify to the same id.
+  Term simplify(Term t);
 
   // The value of a term without free variables (a boolean reads as 0 or 1),
   // by simplification; nullopt when it depends on a variable. The encoder's

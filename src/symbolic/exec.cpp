@@ -22,6 +22,7 @@ Result Executor::run(const model::Routine& r, State& s, const std::vector<Term>&
   res_.cause = c_.bv(0, std::max(1u, m_.cause_width));
   res_.arg = c_.bv(0, std::max(1u, m_.arg_width));
   block(r.body, guard);
+  live_ = c_.land({guard, alive_});
   if (r.result != model::kNoExpr) res_.value = expr(r.result);
   s_ = nullptr;
   return res_;
@@ -33,6 +34,7 @@ void Executor::block(const std::vector<model::StmtId>& body, Term path) {
 
 void Executor::stmt(const model::Stmt& s, Term path) {
   Term live = c_.land({path, alive_});
+  live_ = live;
   switch (s.op) {
   case SOp::Let: {
     Term v = expr(s.b);
@@ -103,7 +105,7 @@ Term Executor::read_mem(unsigned mi, Term addr, unsigned units) {
   Term v;
   for (unsigned i = 0; i < units; ++i) {
     unsigned off = big ? i : units - 1 - i;
-    Term u = mem.read(c_, off ? c_.op(BvOp::Add, addr, c_.bv(off, mem.addr_width)) : addr);
+    Term u = mem.read(c_, off ? c_.op(BvOp::Add, addr, c_.bv(off, mem.addr_width)) : addr, live_);
     v = v.valid() ? c_.op(BvOp::Concat, v, u) : u;
   }
   return v;

@@ -50,6 +50,7 @@ private:
   const std::vector<Term>* fields_ = nullptr;
   std::vector<Term> locals_;
   Term alive_; // nothing trapped or halted yet
+  Term live_;  // the statement being run runs: its path, and alive_
   Result res_;
 };
 

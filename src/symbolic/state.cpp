@@ -2,14 +2,14 @@
 
 namespace popek::symbolic {
 
-Term Memory::read(Context& c, Term addr) const {
-  Term v = initial(addr);
+Term Memory::read(Context& c, Term addr, Term when) const {
+  Term v = initial(addr, when);
   for (const Write& w : writes) v = c.ite(c.land({w.guard, c.eq(w.addr, addr)}), w.value, v);
   return v;
 }
 
 Term Unknown::read(Term addr) {
-  addr = fit(c_, addr, addr_width_);
+  addr = c_.simplify(fit(c_, addr, addr_width_));
   if (frozen_) {
     Term v = c_.bv(0, unit_);
     for (auto it = reads_.rbegin(); it != reads_.rend(); ++it) v = c_.ite(c_.eq(addr, it->first), it->second, v);
@@ -41,6 +41,13 @@ Term Unknowns::consistency(Context& c) const {
   return c.land(all);
 }
 
+std::vector<uint64_t> Unknowns::fingerprint() const {
+  std::vector<uint64_t> out;
+  for (const auto& u : all_)
+    for (const auto& [a, v] : u->reads()) out.push_back(uint64_t{a.id} << 32 | v.id);
+  return out;
+}
+
 void Unknowns::freeze() {
   for (const auto& u : all_) u->freeze();
 }
@@ -56,7 +63,7 @@ State fresh_state(Context& c, const model::Model& m, const std::string& prefix, 
     sm.addr_width = mem.addr_width;
     sm.unit = mem.unit;
     std::shared_ptr<Unknown> contents = unknowns.make(c, prefix + "." + mem.name, mem.addr_width, mem.unit);
-    sm.initial = [contents](Term addr) { return contents->read(addr); };
+    sm.initial = [contents](Term addr, Term) { return contents->read(addr); };
     s.mems.push_back(std::move(sm));
   }
   return s;

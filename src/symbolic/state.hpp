@@ -23,19 +23,27 @@ using smt::Term;
 // as a list, each under the condition that it happened: two executions from
 // the same memory then compare by the addresses either wrote, with no
 // quantifier and no array equality.
+//
+// A read says when its value matters (`when`: the path to it, and nothing
+// trapped before it): a view may then state what it expects of the address
+// (see prover/vm.hpp). A read without one (an invalid term) is exact: a
+// comparison of two states that share their initial contents, say.
 struct Memory {
   unsigned addr_width = 0, unit = 0;
-  std::function<Term(Term)> initial;
+  std::function<Term(Term addr, Term when)> initial;
   struct Write {
     Term guard, addr, value;
   };
   std::vector<Write> writes; // oldest first
 
-  Term read(Context& c, Term addr) const;
+  Term read(Context& c, Term addr, Term when) const;
 };
 
 // The unknown contents of a memory before a query's step, read through fresh
-// variables: Ackermann's reduction of an array that is only ever read. It
+// variables: Ackermann's reduction of an array that is only ever read. Reads
+// at addresses with one normal form share one variable, so two executions
+// that compute an address differently (in place, and relocated by a base)
+// read the same variable and their results are the same terms. It
 // keeps every query pure bit-vector (QF_BV), which Z3 decides far faster than
 // the same query over arrays (a memory-to-memory add: 2 ms instead of over
 // 5 s); consistency() says that equal addresses read equal values.
@@ -64,6 +72,9 @@ class Unknowns {
 public:
   std::shared_ptr<Unknown> make(Context& c, const std::string& name, unsigned addr_width, unsigned unit);
   Term consistency(Context& c) const;
+  // Every read made so far, as (address id << 32 | value id): a query that
+  // made all of another's reads assumes all of its consistency.
+  std::vector<uint64_t> fingerprint() const;
   void freeze();
   void clear() { all_.clear(); }
 
