@@ -21,6 +21,7 @@ deps:
 bench: build
 	./$(BUILD)/reference_bench
 	./$(BUILD)/lockstep_bench
+	./$(BUILD)/prover_bench
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz

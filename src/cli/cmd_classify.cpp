@@ -3,6 +3,7 @@
 // for each flagged instruction.
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "cli/prover_expect.hpp"
 #include "cli/prover_print.hpp"
 
 #include <CLI/CLI.hpp>
@@ -12,8 +13,8 @@ namespace popek::cli {
 
 namespace {
 struct ClassifyOptions {
-  std::string model, save_witnesses;
-  bool json = false;
+  std::string model, save_witnesses, expect;
+  bool json = false, summary = false;
   unsigned jobs = 1, timeout_ms = 0;
   AllocationArgs allocation;
   bool every_query = false;
@@ -24,10 +25,20 @@ int run_classify(const ClassifyOptions& o) {
   if (!m) return kBadInput;
   prover::Options po;
   if (!prover_options(*m, o.jobs, o.timeout_ms, o.allocation, po)) return kBadInput;
+  std::optional<Expectation> expected;
+  if (!o.expect.empty()) {
+    std::string err;
+    if (!(expected = read_expectation(o.expect, err))) {
+      std::cerr << "popek: " << err << "\n";
+      return kBadInput;
+    }
+  }
   po.derive = !o.every_query;
   prover::Classification c = prover::classify(m, po);
   if (o.json)
     std::cout << classification_json(c).dump(2) << "\n";
+  else if (o.summary)
+    std::cout << classification_summary(c);
   else
     std::cout << classification_text(c, o.jobs);
   if (!o.save_witnesses.empty()) {
@@ -38,7 +49,12 @@ int run_classify(const ClassifyOptions& o) {
   }
   for (const std::string& e : c.internal_errors) std::cerr << "popek: INTERNAL ERROR: " << e << "\n";
   if (!c.internal_errors.empty()) return kInternal;
-  return c.any_unknown() ? kInconclusive : kOk;
+  if (c.any_unknown()) return kInconclusive;
+  if (o.expect.empty()) return kOk;
+  std::vector<std::string> diffs = compare_expectation(classification_summary(c), *expected);
+  for (const std::string& d : diffs) std::cerr << d << "\n";
+  if (diffs.empty()) std::cerr << "popek: " << m->name << " classified as " << o.expect << " expects\n";
+  return diffs.empty() ? kOk : kFailed;
 }
 } // namespace
 
@@ -48,6 +64,9 @@ void setup_classify(CLI::App& app, int& rc) {
                                              "model's verdicts (Theorems 1 and 3, VMM equivalence)");
   sub->add_option("MODEL", o->model, "A bundled model's name, or the path of a .isa file")->required();
   sub->add_flag("--json", o->json, "Print the classification as JSON");
+  sub->add_flag("--summary", o->summary, "Print the verdicts and each property's instructions, a line each");
+  sub->add_option("--expect", o->expect,
+                  "Compare with the summary lines in FILE (proofs/MODEL.expect); exit 1 if they differ");
   sub->add_option("--jobs", o->jobs, "Queries to run in parallel (one Z3 context each)")->check(CLI::Range(1u, 256u));
   sub->add_option("--timeout", o->timeout_ms,
                   "Wall-clock limit per query in ms (0: none; the deterministic "
