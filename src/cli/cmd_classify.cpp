@@ -13,18 +13,16 @@ namespace popek::cli {
 
 namespace {
 struct ClassifyOptions {
-  std::string model, save_witnesses, expect;
+  std::string model, expect;
   bool json = false, summary = false;
-  unsigned jobs = 1, timeout_ms = 0;
-  AllocationArgs allocation;
-  bool every_query = false;
+  ProverArgs prover;
 };
 
 int run_classify(const ClassifyOptions& o) {
   auto m = load_provable(o.model);
   if (!m) return kBadInput;
   prover::Options po;
-  if (!prover_options(*m, o.jobs, o.timeout_ms, o.allocation, po)) return kBadInput;
+  if (!prover_options(*m, o.prover, po)) return kBadInput;
   std::optional<Expectation> expected;
   if (!o.expect.empty()) {
     std::string err;
@@ -33,19 +31,18 @@ int run_classify(const ClassifyOptions& o) {
       return kBadInput;
     }
   }
-  po.derive = !o.every_query;
   prover::Classification c = prover::classify(m, po);
   if (o.json)
     std::cout << classification_json(c).dump(2) << "\n";
   else if (o.summary)
     std::cout << classification_summary(c);
   else
-    std::cout << classification_text(c, o.jobs);
-  if (!o.save_witnesses.empty()) {
+    std::cout << classification_text(c, o.prover.jobs);
+  if (!o.prover.save_witnesses.empty()) {
     std::vector<const prover::Finding*> fs;
     for (const prover::Row& r : c.rows)
       for (const prover::Finding& f : r.findings) fs.push_back(&f);
-    if (!save_witnesses(*m, fs, o.save_witnesses)) return kBadInput;
+    if (!save_witnesses(*m, fs, o.prover.save_witnesses)) return kBadInput;
   }
   for (const std::string& e : c.internal_errors) std::cerr << "popek: INTERNAL ERROR: " << e << "\n";
   if (!c.internal_errors.empty()) return kInternal;
@@ -67,14 +64,7 @@ void setup_classify(CLI::App& app, int& rc) {
   sub->add_flag("--summary", o->summary, "Print the verdicts and each property's instructions, a line each");
   sub->add_option("--expect", o->expect,
                   "Compare with the summary lines in FILE (proofs/MODEL.expect); exit 1 if they differ");
-  sub->add_option("--jobs", o->jobs, "Queries to run in parallel (one Z3 context each)")->check(CLI::Range(1u, 256u));
-  sub->add_option("--timeout", o->timeout_ms,
-                  "Wall-clock limit per query in ms (0: none; the deterministic "
-                  "resource limit always applies); a query over it answers unknown");
-  sub->add_option("--save-witnesses", o->save_witnesses, "Write each witness of a VMM obligation as a case in DIR");
-  add_allocation_options(sub, o->allocation);
-  sub->add_flag("--every-query", o->every_query,
-                "Ask every query, also those a proved VMM step already answers (a check of the prover)");
+  add_prover_options(sub, o->prover);
   sub->callback([o, &rc] { rc = run_classify(*o); });
 }
 

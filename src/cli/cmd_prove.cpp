@@ -20,11 +20,9 @@ using prover::Query;
 using prover::Where;
 
 struct ProveOptions {
-  std::string model, strategy = "trap-emulate", emit_smt2, save_witnesses;
+  std::string model, strategy = "trap-emulate", emit_smt2;
   bool json = false;
-  unsigned jobs = 1, timeout_ms = 0;
-  AllocationArgs allocation;
-  bool every_query = false;
+  ProverArgs prover;
 };
 
 // The obligations of a VMM strategy: the hybrid VMM runs only user mode directly.
@@ -64,8 +62,7 @@ int run_prove(const ProveOptions& o) {
   vmm::Strategy s = o.strategy == "hybrid" ? vmm::Strategy::Hybrid : vmm::Strategy::TrapAndEmulate;
   std::vector<Query> qs = obligations(s);
   prover::Options po;
-  if (!prover_options(*m, o.jobs, o.timeout_ms, o.allocation, po)) return kBadInput;
-  po.derive = !o.every_query;
+  if (!prover_options(*m, o.prover, po)) return kBadInput;
   if (!o.emit_smt2.empty() && !emit(o.emit_smt2, m, qs, po)) return kBadInput;
   std::vector<std::string> internal;
   prover::Finding fetch = prover::Prover(m, po.limits, po.allocation).run_fetch();
@@ -99,12 +96,10 @@ int run_prove(const ProveOptions& o) {
                  f.witness_case->allocation->first, f.witness_case->allocation->second);
     }
   }
-  nlohmann::json allocation = "any";
-  if (po.allocation) allocation = {{"base", po.allocation->base}, {"size", po.allocation->size}};
   if (o.json)
     std::cout << nlohmann::json{{"model", m->name},
                                 {"vmm", vmm::strategy_name(s)},
-                                {"allocation", allocation},
+                                {"allocation", allocation_json(po.allocation)},
                                 {"checks", checks},
                                 {"internal_errors", internal}}
                      .dump(2)
@@ -112,7 +107,7 @@ int run_prove(const ProveOptions& o) {
   else
     fmt::print("{}: {} checks for the {} VMM and {}: {} proved, {} flagged, {} unknown\n", m->name, all.size(),
                vmm::strategy_name(s), allocation_text(po.allocation), proved, flagged, unknown);
-  if (!o.save_witnesses.empty() && !save_witnesses(*m, all, o.save_witnesses)) return kBadInput;
+  if (!o.prover.save_witnesses.empty() && !save_witnesses(*m, all, o.prover.save_witnesses)) return kBadInput;
   for (const std::string& e : internal) std::cerr << "popek: INTERNAL ERROR: " << e << "\n";
   if (!internal.empty()) return kInternal;
   return unknown ? kInconclusive : flagged ? kFailed : kOk;
@@ -127,12 +122,7 @@ void setup_prove(CLI::App& app, int& rc) {
   sub->add_option("--vmm", o->strategy, "The VMM strategy")->check(CLI::IsMember({"trap-emulate", "hybrid"}));
   sub->add_option("--emit-smt2", o->emit_smt2, "Also write each check as a standalone SMT-LIB2 script in DIR");
   sub->add_flag("--json", o->json, "Print the checks as JSON");
-  sub->add_option("--jobs", o->jobs, "Checks to run in parallel (one Z3 context each)")->check(CLI::Range(1u, 256u));
-  sub->add_option("--timeout", o->timeout_ms, "Wall-clock limit per check in ms (0: none); over it: unknown");
-  sub->add_option("--save-witnesses", o->save_witnesses, "Write each witness as a regression case in DIR");
-  add_allocation_options(sub, o->allocation);
-  sub->add_flag("--every-query", o->every_query,
-                "Ask every query, also those a proved VMM step already answers (a check of the prover)");
+  add_prover_options(sub, o->prover);
   sub->callback([o, &rc] { rc = run_prove(*o); });
 }
 

@@ -1,5 +1,6 @@
 #include "cli/prover_expect.hpp"
 
+#include "cli/prover_print.hpp"
 #include "util/files.hpp"
 
 #include <fmt/format.h>
@@ -12,7 +13,6 @@ namespace popek::cli {
 using prover::Property;
 using prover::Row;
 using prover::Tri;
-using prover::Where;
 using vmm::Strategy;
 
 namespace {
@@ -28,10 +28,9 @@ Mark tri(Tri t) {
 }
 
 Mark modes(const Row& r, Property p, int unit = -1) {
-  Tri u = r.answer(p, Where::User, unit), s = r.answer(p, Where::Supervisor, unit);
-  if (u == Tri::Unknown || s == Tri::Unknown) return "(?)";
-  if (u == Tri::Yes) return s == Tri::Yes ? "" : "(u)";
-  return s == Tri::Yes ? Mark("(s)") : std::nullopt;
+  std::string held = held_modes(r, p, unit);
+  if (held == "-") return std::nullopt;
+  return held == "us" ? "" : "(" + held + ")";
 }
 
 std::string line(const prover::Classification& c, const std::string& what,

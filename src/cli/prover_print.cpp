@@ -22,14 +22,6 @@ using vmm::Strategy;
 
 namespace {
 
-// "-", "u", "s", "us", "?": the modes in which a property holds.
-std::string modes(const Row& r, Property p, int unit = -1) {
-  Tri u = r.answer(p, Where::User, unit), s = r.answer(p, Where::Supervisor, unit);
-  if (u == Tri::Unknown || s == Tri::Unknown) return "?";
-  std::string out = std::string(u == Tri::Yes ? "u" : "") + (s == Tri::Yes ? "s" : "");
-  return out.empty() ? "-" : out;
-}
-
 std::string mark(Tri t) { return t == Tri::Yes ? "yes" : t == Tri::No ? "-" : "?"; }
 
 // The clearest witness of a flagged instruction: equivalence first, then resource control.
@@ -43,6 +35,13 @@ const Finding* flag_witness(const Row& r, Strategy s) {
 }
 
 } // namespace
+
+std::string held_modes(const Row& r, Property p, int unit) {
+  Tri u = r.answer(p, Where::User, unit), s = r.answer(p, Where::Supervisor, unit);
+  if (u == Tri::Unknown || s == Tri::Unknown) return "?";
+  std::string out = std::string(u == Tri::Yes ? "u" : "") + (s == Tri::Yes ? "s" : "");
+  return out.empty() ? "-" : out;
+}
 
 std::string slug(std::string s) {
   for (char& ch : s)
@@ -63,25 +62,38 @@ std::shared_ptr<const model::Model> load_provable(const std::string& arg) {
   return m;
 }
 
-void add_allocation_options(CLI::App* sub, AllocationArgs& a) {
+void add_prover_options(CLI::App* sub, ProverArgs& a) {
+  sub->add_option("--jobs", a.jobs, "Queries to run in parallel (one Z3 context each)")->check(CLI::Range(1u, 256u));
+  sub->add_option("--timeout", a.timeout_ms,
+                  "Wall-clock limit per query in ms (0: none; the deterministic "
+                  "resource limit always applies); a query over it answers unknown");
+  sub->add_option("--save-witnesses", a.save_witnesses, "Write each witness of a VMM obligation as a case in DIR");
   auto* at = sub->add_option("--allocation", a.allocation,
                              "BASE SIZE: prove for the VM whose storage sits there (default: the VMM's own, "
                              "q/4 and q/2, as popek diff and cases use)")
                  ->expected(2);
-  sub->add_flag("--any-allocation", a.any, "Prove for every allocation at once (stronger, much slower)")->excludes(at);
+  sub->add_flag("--any-allocation", a.any_allocation, "Prove for every allocation at once (stronger, much slower)")
+      ->excludes(at);
+  sub->add_flag("--every-query", a.every_query,
+                "Ask every query, also those a proved VMM step already answers (a check of the prover)");
 }
 
 std::string allocation_text(const std::optional<vmm::Allocation>& a) {
   return a ? fmt::format("the VM at base {}, size {}", a->base, a->size) : "every VM allocation";
 }
 
-bool prover_options(const model::Model& m, unsigned jobs, unsigned timeout_ms, const AllocationArgs& a,
-                    prover::Options& o) {
-  o.jobs = jobs;
-  o.limits.timeout_ms = timeout_ms;
+nlohmann::json allocation_json(const std::optional<vmm::Allocation>& a) {
+  if (!a) return "any";
+  return {{"base", a->base}, {"size", a->size}};
+}
+
+bool prover_options(const model::Model& m, const ProverArgs& a, prover::Options& o) {
+  o.jobs = a.jobs;
+  o.limits.timeout_ms = a.timeout_ms;
   o.models_dir = models_dir();
+  o.derive = !a.every_query;
   o.allocation.reset();
-  if (a.any) return true;
+  if (a.any_allocation) return true;
   vmm::Allocation at =
       a.allocation.size() == 2 ? vmm::Allocation{a.allocation[0], a.allocation[1]} : diff::default_allocation(m);
   std::string why;
@@ -118,7 +130,7 @@ std::string classification_text(const prover::Classification& c, unsigned jobs) 
     std::string regs;
     for (size_t u = 0; u < c.units.size(); ++u) {
       if (c.relocated[u] == Tri::Yes) continue;
-      std::string md = modes(r, Property::Register, static_cast<int>(u));
+      std::string md = held_modes(r, Property::Register, static_cast<int>(u));
       if (md != "-") regs += (regs.empty() ? "" : ",") + c.units[u].name + "(" + md + ")";
     }
     Tri te = r.flagged(Strategy::TrapAndEmulate), hy = r.flagged(Strategy::Hybrid);
@@ -128,8 +140,8 @@ std::string classification_text(const prover::Classification& c, unsigned jobs) 
                           : hy == Tri::Yes                         ? "hybrid"
                                                                    : "-";
     out += fmt::format("{:<{}}  {:<10} {:<7} {:<4} {:<8} {:<14} {:<6} {}\n", m.insns[static_cast<size_t>(r.insn)].name,
-                       w, mark(r.privileged()), modes(r, Property::Control), mark(r.mode()),
-                       modes(r, Property::Location), regs.empty() ? "-" : regs, mark(r.user_sensitive()), flagged);
+                       w, mark(r.privileged()), held_modes(r, Property::Control), mark(r.mode()),
+                       held_modes(r, Property::Location), regs.empty() ? "-" : regs, mark(r.user_sensitive()), flagged);
   }
   out += "\n(u, s: in user mode, in the other modes; ?: unknown)\n\nVerdicts\n";
   for (const auto& v : c.verdicts) {
@@ -181,14 +193,14 @@ nlohmann::json classification_json(const prover::Classification& c) {
   for (const Row& r : c.rows) {
     nlohmann::json regs = nlohmann::json::object();
     for (size_t u = 0; u < c.units.size(); ++u)
-      if (c.relocated[u] != Tri::Yes) regs[c.units[u].name] = modes(r, Property::Register, static_cast<int>(u));
+      if (c.relocated[u] != Tri::Yes) regs[c.units[u].name] = held_modes(r, Property::Register, static_cast<int>(u));
     nlohmann::json findings = nlohmann::json::array();
     for (const Finding& f : r.findings) findings.push_back(finding_json(f));
     rows.push_back({{"insn", m.insns[static_cast<size_t>(r.insn)].name},
                     {"privileged", tri_name(r.privileged())},
-                    {"control_sensitive", modes(r, Property::Control)},
+                    {"control_sensitive", held_modes(r, Property::Control)},
                     {"mode_sensitive", tri_name(r.mode())},
-                    {"location_sensitive", modes(r, Property::Location)},
+                    {"location_sensitive", held_modes(r, Property::Location)},
                     {"register_sensitive", regs},
                     {"sensitive", tri_name(r.sensitive())},
                     {"user_sensitive", tri_name(r.user_sensitive())},
@@ -204,12 +216,10 @@ nlohmann::json classification_json(const prover::Classification& c) {
   nlohmann::json relocation = nlohmann::json::array();
   for (size_t u = 0; u < c.units.size(); ++u)
     if (c.relocated[u] == Tri::Yes) relocation.push_back(c.units[u].name);
-  nlohmann::json allocation = "any";
-  if (c.allocation) allocation = {{"base", c.allocation->base}, {"size", c.allocation->size}};
   return {{"model", m.name},
           {"seconds", c.seconds},
           {"queries", c.queries},
-          {"allocation", allocation},
+          {"allocation", allocation_json(c.allocation)},
           {"relocation", relocation},
           {"fetch", finding_json(c.fetch)},
           {"instructions", rows},

@@ -25,20 +25,29 @@ std::string slug(std::string s);
 // Loads MODEL for the prover; null (with the reason on stderr) when it cannot
 // be loaded or has no vmm block.
 std::shared_ptr<const model::Model> load_provable(const std::string& arg);
-// Which VM the queries are about: `--allocation BASE SIZE`, `--any-allocation`,
-// or by default the VMM's own (the allocation `popek diff` and cases use).
-struct AllocationArgs {
+// The options `classify` and `prove` share: queries in parallel, the time
+// limit, which VM the queries are about (`--allocation BASE SIZE`,
+// `--any-allocation`, or by default the VMM's own: the allocation `popek diff`
+// and cases use), whether to ask what a proved VMM step contains, and where
+// witness cases go.
+struct ProverArgs {
+  unsigned jobs = 1, timeout_ms = 0;
   std::vector<uint64_t> allocation;
-  bool any = false;
+  bool any_allocation = false, every_query = false;
+  std::string save_witnesses;
 };
-void add_allocation_options(CLI::App* sub, AllocationArgs& a);
-// "the VM at base 256, size 512", "every VM allocation"
-std::string allocation_text(const std::optional<vmm::Allocation>& a);
-
+void add_prover_options(CLI::App* sub, ProverArgs& a);
 // The prover's options from the command line's; false, with the reason on
 // stderr, for an allocation the VMM cannot use.
-bool prover_options(const model::Model& m, unsigned jobs, unsigned timeout_ms, const AllocationArgs& a,
-                    prover::Options& out);
+bool prover_options(const model::Model& m, const ProverArgs& a, prover::Options& out);
+
+// "the VM at base 256, size 512", "every VM allocation"; in JSON {"base", "size"} or "any".
+std::string allocation_text(const std::optional<vmm::Allocation>& a);
+nlohmann::json allocation_json(const std::optional<vmm::Allocation>& a);
+
+// "-", "u", "s", "us", "?": the modes in which a per-mode property holds
+// (u: the least privileged mode; s: the others; ?: unknown).
+std::string held_modes(const prover::Row& r, prover::Property p, int unit = -1);
 
 // The model as a case names it: a bundled model by name, another by its path
 // relative to `dir`.

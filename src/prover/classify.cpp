@@ -149,6 +149,15 @@ std::vector<Row> run_queries(std::shared_ptr<const model::Model> mp, const std::
     return qs[q].property != Property::VmmStep ? 2 : qs[q].strategy == Strategy::TrapAndEmulate ? 0 : 1;
   };
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return rank(a) < rank(b); });
+  // A finding for query q of instruction i that no solver answered.
+  auto unasked = [&](size_t i, size_t q, smt::Verdict v, std::string reason) {
+    Finding f;
+    f.query = qs[q];
+    f.insn = static_cast<int>(i);
+    f.name = m.insns[i].name + ": " + qs[q].name(m);
+    f.answer = {f.name, v, std::move(reason)};
+    return f;
+  };
   auto work = [&] {
     auto p = std::make_unique<Prover>(mp, o.limits, o.allocation);
     for (size_t i; (i = next.fetch_add(1)) < m.insns.size();)
@@ -156,10 +165,7 @@ std::vector<Row> run_queries(std::shared_ptr<const model::Model> mp, const std::
         const size_t k = i * qs.size() + q;
         Finding f;
         if (const Finding* from = o.derive ? follows_from(rows[i].findings, qs[q]) : nullptr) {
-          f.query = qs[q];
-          f.insn = static_cast<int>(i);
-          f.name = m.insns[i].name + ": " + qs[q].name(m);
-          f.answer = {f.name, smt::Verdict::Proved, ""};
+          f = unasked(i, q, smt::Verdict::Proved, "");
           f.yes = !f.query.witness_means_yes();
           f.follows_from = from->name;
           rows[i].findings[q] = std::move(f);
@@ -170,10 +176,7 @@ std::vector<Row> run_queries(std::shared_ptr<const model::Model> mp, const std::
         } catch (const std::exception& e) {
           // Z3 refused to build or solve the query: an error answer (never a
           // guess), and a fresh context for the queries that follow.
-          f.query = qs[q];
-          f.insn = static_cast<int>(i);
-          f.name = m.insns[i].name + ": " + qs[q].name(m);
-          f.answer = {f.name, smt::Verdict::Error, e.what()};
+          f = unasked(i, q, smt::Verdict::Error, e.what());
           p = std::make_unique<Prover>(mp, o.limits, o.allocation);
         }
         std::string why;

@@ -321,7 +321,7 @@ Finding Prover::finish(Finding f, const Builder& build, const LemmaKey& key, con
       std::all_of(l.reads.begin(), l.reads.end(),
                   [&](uint64_t r) { return std::binary_search(reads.begin(), reads.end(), r); });
   const std::vector<Term>& facts = exact.vm->expect->facts;
-  Expect policy{true, std::vector<bool>(facts.size(), true), {}};
+  Expect policy{true, std::vector<bool>(facts.size()), {}};
   for (size_t k = 0; k < facts.size(); ++k) policy.doubted[k] = !applies || !l.proven.count(facts[k].id);
   Built fast = build(policy);
   return done(solve(f, fast, fast.vm->expect->assumed(c_)));
