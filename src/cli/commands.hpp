@@ -19,5 +19,7 @@ void setup_replay(CLI::App& app, int& rc);
 void setup_minimize(CLI::App& app, int& rc);
 void setup_classify(CLI::App& app, int& rc);
 void setup_prove(CLI::App& app, int& rc);
+void setup_fuzz(CLI::App& app, int& rc);
+void setup_bench(CLI::App& app, int& rc);
 
 } // namespace popek::cli

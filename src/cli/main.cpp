@@ -2,11 +2,15 @@
 // trap-and-emulate (Popek & Goldberg, 1974), and shows the evidence.
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "fuzz/driver.hpp"
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <iostream>
 
 int main(int argc, char** argv) {
+  // A worker of `popek fuzz` (src/fuzz/driver.hpp): its arguments are libFuzzer's.
+  if (const char* config = std::getenv(popek::fuzz::kWorkerEnv)) return popek::fuzz::run_worker(config, argc, argv);
   CLI::App app{"popek: trap-and-emulate virtualizability of instruction sets (Popek & Goldberg, 1974)"};
   app.require_subcommand(1);
   app.footer("Exit codes: 0 success, 1 did not halt (run) or divergent (diff), 2 bad input,\n"
@@ -23,6 +27,8 @@ int main(int argc, char** argv) {
   popek::cli::setup_minimize(app, rc);
   popek::cli::setup_classify(app, rc);
   popek::cli::setup_prove(app, rc);
+  popek::cli::setup_fuzz(app, rc);
+  popek::cli::setup_bench(app, rc);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

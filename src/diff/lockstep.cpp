@@ -44,10 +44,12 @@ Lockstep::Lockstep(std::shared_ptr<const model::Model> m, const Options& o)
     : m_(m), opts_(o), native_(m), vmm_(m, o.strategy, o.allocation) {}
 
 bool Lockstep::start(const machine::Machine& initial, std::string& error) {
-  native_.reset();
+  native_.reset_registers();
   native_.copy_registers(initial);
-  for (unsigned mi = 0; mi < m_->mems.size(); ++mi)
-    for (uint64_t a = 0; a < m_->mems[mi].size; ++a) native_.set_mem(mi, a, initial.mem(mi, a));
+  for (unsigned mi = 0; mi < m_->mems.size(); ++mi) {
+    auto from = initial.mem_units(mi);
+    std::copy(from.begin(), from.end(), native_.mem_units(mi).begin());
+  }
   steps_ = 0;
   return vmm_.start(initial, error);
 }

@@ -82,6 +82,8 @@ public:
   Result run(const std::function<void(uint64_t, const Step&)>& observe = {});
 
   const machine::Machine& native() const { return native_; }
+  // Counts the model's branch arms the native side takes (machine::Machine::set_coverage).
+  void set_coverage(uint8_t* counters) { native_.set_coverage(counters); }
   // The virtual register cells before the last step.
   const std::vector<uint64_t>& before() const { return before_; }
   const vmm::Vmm& vmm() const { return vmm_; }

@@ -75,6 +75,7 @@ void Checker::stmt(const lang::Stmt& s) {
     model::Stmt st;
     st.op = SOp::If;
     st.a = c;
+    st.loc = s.loc;
     out_.push_back(&st.then_);
     block(s.body);
     out_.back() = &st.else_;
@@ -93,6 +94,8 @@ void Checker::stmt(const lang::Stmt& s) {
     model::Stmt st;
     st.op = SOp::If;
     st.a = c;
+    st.loc = s.loc;
+    st.require = true;
     out_.push_back(&st.else_);
     trap_stmt(s, cause, s.name.empty() ? s.loc : s.cause_loc);
     out_.pop_back();

@@ -36,17 +36,22 @@ enum class Code : uint8_t {
 #define POPEK_ENUM(n) Unless##n,  // to k unless (a n b) holds
   POPEK_CMP_OPS(POPEK_ENUM)
 #undef POPEK_ENUM
-#define POPEK_ENUM(n) TrapIf##n,  // trap if (a n b): cause k & 0xffffffff, memory trap if k >> 32, argument cell d
-  POPEK_CMP_OPS(POPEK_ENUM)
+#define POPEK_ENUM(n) TrapIf##n,  // trap if (a n b): cause k & 0xffffffff, memory trap if bit 32 of k, argument
+  POPEK_CMP_OPS(POPEK_ENUM)      //   cell d; with coverage, k >> 33 is 1 + the counter of the trapping arm
 #undef POPEK_ENUM
   TrapIfNz,   // trap if a != 0 (same cause/argument encoding)
   TrapIfZ,    // trap if a == 0
   Trap,       // trap unconditionally
+  Cov,        // ++counter k: an arm of a model branch runs (only in code compiled for coverage)
   Halt,
   Ret,
   Count_
 };
 // clang-format on
+
+// Bits of Operation::k for the Trap* operations.
+constexpr uint64_t kCauseMask = 0xffffffffu;
+constexpr unsigned kMemoryTrapBit = 32, kTrapArmShift = 33;
 
 struct Operation {
   Code code;

@@ -241,11 +241,24 @@ void Compiler::block(const std::vector<model::StmtId>& b) {
   for (model::StmtId s : b) stmt(s);
 }
 
-bool Compiler::trap_if(model::ExprId cond, const model::Stmt& trap, bool negate) {
+// Counts arm `arm` when coverage is compiled in.
+void Compiler::count(uint32_t arm) {
+  if (!cov_) return;
+  Operation op;
+  op.code = Code::Cov;
+  op.k = arm;
+  push(op);
+}
+
+// A guard fused into one operation. With coverage, the trap path counts arm
+// `taken` (op_Trap reads it from k) and the operation after it counts
+// `not_taken`; a folded condition counts only the arm that runs.
+void Compiler::trap_if(model::ExprId cond, const model::Stmt& trap, bool negate, uint32_t taken, uint32_t not_taken) {
   const model::Expr& ce = m_.arena.expr(cond);
   Operation op;
   op.d = trap.b == model::kNoExpr ? constant(0) : expr(trap.b);
-  op.k = trap.a | (uint64_t{trap.memory_trap} << 32);
+  op.k = trap.a | (uint64_t{trap.memory_trap} << kMemoryTrapBit);
+  if (cov_) op.k |= (uint64_t{taken} + 1) << kTrapArmShift;
   if (is_cmp(ce.op)) {
     Code c = cmp_code(ce.op);
     op.a = expr(ce.a);
@@ -254,7 +267,7 @@ bool Compiler::trap_if(model::ExprId cond, const model::Stmt& trap, bool negate)
     op.w = m_.arena.expr(ce.a).width;
     uint64_t va, vb;
     if (const_value(op.a, va) && const_value(op.b, vb)) {
-      if (!fold(c, va, vb, 0, op.w)) return true; // never traps
+      if (!fold(c, va, vb, 0, op.w)) return count(not_taken); // never traps
       op.code = Code::Trap;
     } else {
       op.code = offset(Code::TrapIfEq, c);
@@ -263,28 +276,34 @@ bool Compiler::trap_if(model::ExprId cond, const model::Stmt& trap, bool negate)
     op.a = expr(cond);
     uint64_t v;
     if (const_value(op.a, v)) {
-      if ((v != 0) == negate) return true;
+      if ((v != 0) == negate) return count(not_taken);
       op.code = Code::Trap;
     } else {
       op.code = negate ? Code::TrapIfZ : Code::TrapIfNz;
     }
   }
   push(op);
-  return true;
+  if (op.code != Code::Trap) count(not_taken);
 }
 
-void Compiler::branch(const model::Stmt& s) {
+void Compiler::branch(model::StmtId id) {
+  const model::Stmt& s = m_.arena.stmt(id);
   const model::Expr& ce = m_.arena.expr(s.a);
+  const uint32_t then_arm = cov_ ? cov_->arm(id, true) : 0, else_arm = cov_ ? cov_->arm(id, false) : 0;
+  auto arm = [&](bool then) {
+    count(then ? then_arm : else_arm);
+    block(then ? s.then_ : s.else_);
+  };
   // The common guard shapes: `if c { trap X }` and `require c` (if c {} else { trap X }).
   auto lone_trap = [&](const std::vector<model::StmtId>& b) {
     return b.size() == 1 && m_.arena.stmt(b[0]).op == SOp::Trap;
   };
   if (s.else_.empty() && lone_trap(s.then_)) {
-    trap_if(s.a, m_.arena.stmt(s.then_[0]), false);
+    trap_if(s.a, m_.arena.stmt(s.then_[0]), false, then_arm, else_arm);
     return;
   }
   if (s.then_.empty() && lone_trap(s.else_)) {
-    trap_if(s.a, m_.arena.stmt(s.else_[0]), true);
+    trap_if(s.a, m_.arena.stmt(s.else_[0]), true, else_arm, then_arm);
     return;
   }
   Operation jump;
@@ -295,7 +314,7 @@ void Compiler::branch(const model::Stmt& s) {
     Code c = cmp_code(ce.op);
     uint64_t va, vb;
     if (const_value(jump.a, va) && const_value(jump.b, vb)) {
-      block(fold(c, va, vb, 0, jump.w) ? s.then_ : s.else_);
+      arm(fold(c, va, vb, 0, jump.w) != 0);
       return;
     }
     jump.code = offset(Code::UnlessEq, c);
@@ -303,15 +322,15 @@ void Compiler::branch(const model::Stmt& s) {
     jump.a = expr(s.a);
     uint64_t v;
     if (const_value(jump.a, v)) {
-      block(v ? s.then_ : s.else_);
+      arm(v != 0);
       return;
     }
     jump.code = Code::Jz;
   }
   size_t at_jump = out_->ops.size();
   push(jump);
-  block(s.then_);
-  if (s.else_.empty()) {
+  arm(true);
+  if (s.else_.empty() && !cov_) { // with coverage, an empty else-arm still counts
     out_->ops[at_jump].k = out_->ops.size();
     return;
   }
@@ -320,7 +339,7 @@ void Compiler::branch(const model::Stmt& s) {
   size_t at_skip = out_->ops.size();
   push(skip);
   out_->ops[at_jump].k = out_->ops.size();
-  block(s.else_);
+  arm(false);
   out_->ops[at_skip].k = out_->ops.size();
 }
 
@@ -391,7 +410,7 @@ void Compiler::stmt(model::StmtId id) {
     op.b = val;
     break;
   }
-  case SOp::If: branch(s); return;
+  case SOp::If: branch(id); return;
   case SOp::Trap:
     op.code = Code::Trap;
     op.d = s.b == model::kNoExpr ? constant(0) : expr(s.b);

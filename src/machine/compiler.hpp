@@ -5,6 +5,7 @@
 #pragma once
 
 #include "machine/bytecode.hpp"
+#include "model/branches.hpp"
 #include "model/model.hpp"
 
 #include <map>
@@ -23,8 +24,11 @@ struct Layout {
 
 class Compiler {
 public:
-  Compiler(const model::Model& m, std::vector<uint64_t>& cells, const Layout& layout)
-      : m_(m), cells_(cells), layout_(layout) {}
+  // With `coverage`, every arm of a branch counts itself when it runs (Code::Cov,
+  // or the arm bits of a fused trap); without it the code has no trace of counting.
+  Compiler(const model::Model& m, std::vector<uint64_t>& cells, const Layout& layout,
+           const model::Branches* coverage = nullptr)
+      : m_(m), cells_(cells), layout_(layout), cov_(coverage) {}
 
   // `nfields`: operand fields of an instruction. `fixed`: parameters bound to
   // constants (the rest are cells the caller fills before running).
@@ -40,8 +44,9 @@ private:
   uint32_t pure(Code c, uint32_t a, uint32_t b, uint64_t k, unsigned w, bool binary);
   void stmt(model::StmtId s);
   void block(const std::vector<model::StmtId>& b);
-  void branch(const model::Stmt& s);
-  bool trap_if(model::ExprId cond, const model::Stmt& trap, bool negate);
+  void branch(model::StmtId id);
+  void trap_if(model::ExprId cond, const model::Stmt& trap, bool negate, uint32_t taken, uint32_t not_taken);
+  void count(uint32_t arm);
   void push(Operation op);
   void note_writes(const std::vector<model::StmtId>& b);
   void eliminate_dead_ops(Compiled& c) const;
@@ -49,6 +54,7 @@ private:
   const model::Model& m_;
   std::vector<uint64_t>& cells_;
   const Layout& layout_;
+  const model::Branches* cov_;
   std::map<uint64_t, uint32_t> consts_;
   std::set<uint32_t> const_cells_;
   Compiled* out_ = nullptr;

@@ -30,6 +30,9 @@ struct Context {
   uint64_t trap_arg = 0;
   bool trap_memory = false;
   bool pc_written = false;
+  // Null, or one counter per arm of the model's branches (model/branches.hpp),
+  // bumped as arms run: the fuzzer's view of paths through the semantics.
+  uint8_t* cov = nullptr;
 };
 
 // What a routine returns.

@@ -26,7 +26,7 @@ Status Machine::exec(const Compiled& code) {
 #define POPEK_LABEL(n) &&op_TrapIf##n,
       POPEK_CMP_OPS(POPEK_LABEL)
 #undef POPEK_LABEL
-      &&op_TrapIfNz, &&op_TrapIfZ, &&op_Trap, &&op_Halt, &&op_Ret};
+      &&op_TrapIfNz, &&op_TrapIfZ, &&op_Trap, &&op_Cov, &&op_Halt, &&op_Ret};
   // clang-format on
   static_assert(sizeof(table) / sizeof(table[0]) == static_cast<size_t>(Code::Count_));
 
@@ -135,10 +135,16 @@ op_TrapIfZ:
   if (!c[ip->a]) goto op_Trap;
   NEXT();
 op_Trap:
-  ctx_.trap_cause = ip->k & 0xffffffffu;
-  ctx_.trap_memory = (ip->k >> 32) != 0;
+  ctx_.trap_cause = ip->k & kCauseMask;
+  ctx_.trap_memory = (ip->k >> kMemoryTrapBit) & 1;
   ctx_.trap_arg = c[ip->d];
+  // A fused `if c { trap }` or `require c` counts its trapping arm here, so the
+  // operation stays one dispatch; only coverage code sets these bits.
+  if (const uint64_t arm = ip->k >> kTrapArmShift; arm && ctx_.cov) ++ctx_.cov[arm - 1];
   return kTrap;
+op_Cov:
+  ++ctx_.cov[ip->k];
+  NEXT();
 op_Halt:
   return kHalt;
 op_Ret:

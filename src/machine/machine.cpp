@@ -32,9 +32,7 @@ Machine::Machine(std::shared_ptr<const model::Model> m, Engine engine) : m_(std:
   }
   mem_.assign(total, 0);
   Compiler c(md, cells_, layout_);
-  fetch_ = c.compile(md.fetch);
-  fetch0_ = c.compile(md.fetch, 0, {uint64_t{0}});
-  trap_entry_ = c.compile(md.trap_entry);
+  code_ = compile_counted(c);
   if (md.vmm.present) {
     vmm_map_ = c.compile(md.vmm.map);
     vmm_reset_ = c.compile(md.vmm.reset);
@@ -50,10 +48,9 @@ Machine::Machine(std::shared_ptr<const model::Model> m, Engine engine) : m_(std:
     }
   }
   unsigned most = 0;
-  for (const model::Instruction& i : md.insns) {
-    insns_.push_back(c.compile(i.sem, static_cast<unsigned>(i.enc.fields.size())));
-    max_fields_ = std::max(max_fields_, static_cast<unsigned>(i.enc.fields.size()));
-    most = std::max(most, insns_.back().max_writes);
+  for (size_t i = 0; i < md.insns.size(); ++i) {
+    max_fields_ = std::max(max_fields_, static_cast<unsigned>(md.insns[i].enc.fields.size()));
+    most = std::max(most, code_.insns[i].max_writes);
   }
   single_unit_ = decoder_.max_units() == 1 && md.fetch_unit <= 64;
   if (single_unit_) cache_.assign(kCacheSize, CacheEntry{});
@@ -62,7 +59,8 @@ Machine::Machine(std::shared_ptr<const model::Model> m, Engine engine) : m_(std:
   // rollback) the trap entry: the log never holds more than this.
   // A step: one instruction and the pc advance, or (after a rollback) the trap
   // entry; the vmm routines may append theirs without ending the step's log.
-  log_.resize(std::max<size_t>(most + 1, trap_entry_.max_writes) + vmm_map_.max_writes + vmm_reset_.max_writes + 1);
+  log_.resize(std::max<size_t>(most + 1, code_.trap_entry.max_writes) + vmm_map_.max_writes + vmm_reset_.max_writes +
+              1);
   if (engine == Engine::Auto) {
     native_ = find_native(md.source_hash);
     if (native_ && native_->ninsns != md.insns.size()) native_ = nullptr;
@@ -76,18 +74,51 @@ Machine::Machine(std::shared_ptr<const model::Model> m, Engine engine) : m_(std:
   reset();
 }
 
+Machine::Counted Machine::compile_counted(Compiler& c) {
+  const model::Model& md = *m_;
+  Counted k;
+  k.fetch = c.compile(md.fetch);
+  k.fetch0 = c.compile(md.fetch, 0, {uint64_t{0}});
+  k.trap_entry = c.compile(md.trap_entry);
+  for (const model::Instruction& i : md.insns)
+    k.insns.push_back(c.compile(i.sem, static_cast<unsigned>(i.enc.fields.size())));
+  return k;
+}
+
+void Machine::set_coverage(uint8_t* counters) {
+  ctx_.cov = counters; // native code tests it at every arm
+  const bool want = counters != nullptr;
+  if (native_ || want == counting_) return;
+  // The interpreter's normal code has no counting at all: switch to a variant
+  // compiled with it, made once. Both variants read and write the same register
+  // cells; each has its own field cells, which use_fields fills on every
+  // instruction, so the decoded-instruction cache (field values) stays valid.
+  if (!other_) {
+    const model::Branches b = model::number_branches(*m_);
+    Compiler c(*m_, cells_, layout_, &b);
+    other_ = std::make_unique<Counted>(compile_counted(c));
+    ctx_.regs = cells_.data(); // compiling appended cells: the array may have moved
+  }
+  std::swap(code_, *other_);
+  counting_ = want;
+}
+
 void Machine::refresh(unsigned reg) {
   uint64_t v = cells_[m_->regs[reg].slot];
   for (const Shadow& s : shadows_[reg]) cells_[s.cell] = (v >> s.lo) & s.mask;
 }
 
 void Machine::reset() {
+  reset_registers();
+  std::fill(mem_.begin(), mem_.end(), 0);
+}
+
+void Machine::reset_registers() {
   for (unsigned r = 0; r < m_->regs.size(); ++r) {
     const model::Register& reg = m_->regs[r];
     for (unsigned i = 0; i < reg.count; ++i) cells_[reg.slot + i] = reg.reset;
     refresh(r);
   }
-  std::fill(mem_.begin(), mem_.end(), 0);
   ctx_.log_n = 0;
 }
 
@@ -135,7 +166,7 @@ void Machine::rollback() {
 void Machine::use_fields(int insn, const uint64_t* fields, size_t n) {
   ctx_.fields = fields;
   if (!native_) {
-    uint32_t base = insns_[static_cast<size_t>(insn)].fields;
+    uint32_t base = code_.insns[static_cast<size_t>(insn)].fields;
     for (size_t f = 0; f < n; ++f) cells_[base + f] = fields[f];
   }
 }
@@ -174,7 +205,7 @@ Status Machine::run_fetch(unsigned offset) {
     ctx_.params[0] = offset & width_mask(md.fetch.locals[0].width);
     return static_cast<Status>(native_->fetch(ctx_));
   }
-  const Compiled& f = offset == 0 ? fetch0_ : fetch_;
+  const Compiled& f = offset == 0 ? code_.fetch0 : code_.fetch;
   if (offset != 0) cells_[f.params[0]] = offset & width_mask(md.fetch.locals[0].width);
   Status s = exec(f);
   ctx_.result = cells_[f.result];
@@ -183,7 +214,7 @@ Status Machine::run_fetch(unsigned offset) {
 
 Status Machine::run_insn(int insn) {
   if (native_) return static_cast<Status>(native_->insns[insn](ctx_));
-  return exec(insns_[static_cast<size_t>(insn)]);
+  return exec(code_.insns[static_cast<size_t>(insn)]);
 }
 
 Outcome::Kind Machine::trapped_in(Outcome::Stage stage) {
@@ -344,9 +375,9 @@ void Machine::enter_trap(const Outcome& o) {
     ctx_.params[1] = o.arg;
     native_->trap_entry(ctx_);
   } else {
-    cells_[trap_entry_.params[0]] = m_->traps[o.cause].code;
-    cells_[trap_entry_.params[1]] = o.arg;
-    exec(trap_entry_);
+    cells_[code_.trap_entry.params[0]] = m_->traps[o.cause].code;
+    cells_[code_.trap_entry.params[1]] = o.arg;
+    exec(code_.trap_entry);
   }
   // Native code does not maintain the field shadows the interpreter reads.
   for (unsigned r = 0; r < m_->regs.size(); ++r)

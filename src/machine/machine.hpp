@@ -45,6 +45,8 @@ public:
 
   // Registers take their reset values, memory is zeroed.
   void reset();
+  // Registers only: for callers that then write every memory unit themselves.
+  void reset_registers();
 
   // -- state access (register r, entry i for files) --
   uint64_t reg(unsigned r, unsigned i = 0) const { return cells_[m_->regs[r].slot + i]; }
@@ -53,6 +55,13 @@ public:
   uint64_t pc() const { return reg(m_->pc_reg); }
   uint64_t mem(unsigned memory, uint64_t addr) const { return mem_[layout_.mem_base[memory] + addr]; }
   void set_mem(unsigned memory, uint64_t addr, uint64_t v);
+  // A whole memory's units, for bulk copies (values must fit the memory's unit width).
+  std::span<const uint64_t> mem_units(unsigned memory) const {
+    return {mem_.data() + layout_.mem_base[memory], m_->mems[memory].size};
+  }
+  std::span<uint64_t> mem_units(unsigned memory) {
+    return {mem_.data() + layout_.mem_base[memory], m_->mems[memory].size};
+  }
   // The register cells (every register and file entry, in slot order).
   std::span<const uint64_t> reg_cells() const { return {cells_.data(), m_->nslots}; }
 
@@ -91,6 +100,15 @@ public:
   };
   RunResult run(uint64_t max_steps);
 
+  // -- coverage of the model's semantics (model/branches.hpp) --
+  // While `counters` is set, each time an arm of a branch of the fetch
+  // function, the trap entry or an instruction runs, counters[arm] is bumped
+  // (wrapping); the vmm routines are not counted. `counters` must hold at
+  // least number_branches(model()).arms() bytes; null turns counting off.
+  // Results are the same either way. The interpreter recompiles the routines
+  // on the first call, so that code without counters stays as fast as before.
+  void set_coverage(uint8_t* counters);
+
   // Locations changed by the last execute()/step(), oldest first (may repeat).
   std::span<const Change> changes() const { return {log_.data(), ctx_.log_n}; }
   // Memory number and address of a Change::loc for memory.
@@ -126,12 +144,19 @@ private:
   };
   std::vector<std::vector<Shadow>> shadows_; // per register
   unsigned max_fields_ = 0;
-  Compiled fetch_, fetch0_, trap_entry_; // fetch0_: fetch at offset 0, for one-unit machines
+  // The routines the machine counts branches of: compiled with or without coverage.
+  struct Counted {
+    Compiled fetch, fetch0, trap_entry; // fetch0: fetch at offset 0, for one-unit machines
+    std::vector<Compiled> insns;
+  };
+  Counted compile_counted(Compiler& c);
+  Counted code_;                   // the code run
+  std::unique_ptr<Counted> other_; // the interpreter's other variant, once compiled
+  bool counting_ = false;          // code_ counts branches
   Compiled vmm_map_, vmm_reset_, vmm_wellformed_;
   std::vector<uint64_t> system_mask_; // per register cell
   std::vector<uint32_t> reg_of_cell_; // per register cell: the register owning it
   void run_vmm(const Compiled& c, uint64_t base, uint64_t size);
-  std::vector<Compiled> insns_;
   std::vector<Change> log_; // sized for the most writes one step can make
   Context ctx_;             // shared with native code
   const NativeModel* native_ = nullptr;
@@ -146,7 +171,6 @@ private:
     uint64_t raw = 0;
     int32_t insn = -2; // -2 empty, -1 undefined
     uint32_t nfields = 0;
-    uint32_t base = 0; // first field cell of the instruction
     uint64_t fields[kCacheFields] = {};
   };
   std::vector<CacheEntry> cache_;

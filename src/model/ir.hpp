@@ -7,6 +7,8 @@
 // loops and no calls, so it maps directly onto bit-vector logic.
 #pragma once
 
+#include "util/diag.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -60,8 +62,12 @@ struct Stmt {
   SOp op;
   uint8_t hi = 0, lo = 0;
   bool memory_trap = false;
+  // If: true when written `require c [else CAUSE]` (the then-arm holds, the
+  // else-arm traps). Coverage (model/branches.hpp) reports both by `loc`.
+  bool require = false;
   uint32_t a = 0, b = 0, c = 0, d = 0;
   std::vector<StmtId> then_, else_;
+  Loc loc; // If: where the statement is written
 };
 
 struct LocalInfo {

@@ -1,5 +1,7 @@
 #include "native/codegen.hpp"
 
+#include "model/branches.hpp"
+
 #include <fmt/format.h>
 
 namespace popek::native {
@@ -23,7 +25,7 @@ std::vector<uint64_t> mem_bases(const model::Model& m) {
 
 class Gen {
 public:
-  explicit Gen(const model::Model& m) : m_(m), base_(mem_bases(m)) {}
+  explicit Gen(const model::Model& m) : m_(m), base_(mem_bases(m)), branches_(model::number_branches(m)) {}
 
   std::string routine(const std::string& name, const model::Routine& r, bool has_fields) {
     out_.clear();
@@ -31,6 +33,9 @@ public:
     out_ += "  uint64_t* const R = x.regs;\n  uint64_t* const M = x.mem;\n";
     out_ += "  (void)R;\n  (void)M;\n";
     if (has_fields) out_ += "  const uint64_t* const F = x.fields;\n  (void)F;\n";
+    // Coverage counters (Machine::set_coverage). Read once: restrict promises
+    // the compiler that counting writes no state, so it keeps state in registers.
+    out_ += "  uint8_t* __restrict const C = x.cov;\n  (void)C;\n";
     for (size_t i = 0; i < r.locals.size(); ++i)
       out_ += fmt::format("  [[maybe_unused]] uint64_t L{} = {};  // {}\n", i,
                           i < r.nparams ? fmt::format("x.params[{}]", i) : "0", r.locals[i].name);
@@ -43,6 +48,7 @@ public:
 private:
   const model::Model& m_;
   std::vector<uint64_t> base_;
+  model::Branches branches_;
   std::string out_;
 
   static std::string k(uint64_t v) { return fmt::format("UINT64_C(0x{:x})", v); }
@@ -102,10 +108,11 @@ private:
   void line(int depth, const std::string& s) { out_ += std::string(static_cast<size_t>(depth) * 2, ' ') + s + "\n"; }
 
   void block(const std::vector<model::StmtId>& b, int depth) {
-    for (model::StmtId s : b) stmt(m_.arena.stmt(s), depth);
+    for (model::StmtId s : b) stmt(s, depth);
   }
 
-  void stmt(const model::Stmt& s, int d) {
+  void stmt(model::StmtId id, int d) {
+    const model::Stmt& s = m_.arena.stmt(id);
     switch (s.op) {
     case SOp::Let: line(d, fmt::format("L{} = {};", s.a, expr(s.b))); return;
     case SOp::SetReg: {
@@ -151,12 +158,13 @@ private:
       return;
     }
     case SOp::If:
+      // Every arm counts, an empty else-arm too: not taking a branch is a path.
       line(d, fmt::format("if ({}) {{", expr(s.a)));
+      line(d + 1, fmt::format("if (C) ++C[{}];", branches_.arm(id, true)));
       block(s.then_, d + 1);
-      if (!s.else_.empty()) {
-        line(d, "} else {");
-        block(s.else_, d + 1);
-      }
+      line(d, "} else {");
+      line(d + 1, fmt::format("if (C) ++C[{}];", branches_.arm(id, false)));
+      block(s.else_, d + 1);
       line(d, "}");
       return;
     case SOp::Trap:

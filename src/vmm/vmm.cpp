@@ -1,5 +1,7 @@
 #include "vmm/vmm.hpp"
 
+#include <algorithm>
+
 namespace popek::vmm {
 
 using machine::Machine;
@@ -32,22 +34,25 @@ bool Vmm::start(const Machine& initial, std::string& error) {
   const model::Model& m = *m_;
   const Allocation& a = alloc_.allocation();
   if (!usable(m, a, error)) return false;
-  real_.reset();
-  virt_.reset();
+  // Every unit of both machines is written below: only the registers need a reset.
+  real_.reset_registers();
+  virt_.reset_registers();
   virt_.copy_registers(initial);
   for (unsigned mi = 0; mi < m.mems.size(); ++mi) {
-    const model::Memory& mem = m.mems[mi];
+    auto from = initial.mem_units(mi);
+    auto virt = virt_.mem_units(mi), real = real_.mem_units(mi);
     if (mi != m.code_mem) {
-      for (uint64_t x = 0; x < mem.size; ++x) {
-        virt_.set_mem(mi, x, initial.mem(mi, x));
-        real_.set_mem(mi, x, initial.mem(mi, x));
-      }
+      std::copy(from.begin(), from.end(), virt.begin());
+      std::copy(from.begin(), from.end(), real.begin());
       continue;
     }
-    for (uint64_t x = 0; x < mem.size; ++x) {
-      virt_.set_mem(mi, x, x < a.size ? initial.mem(mi, x) : 0);
-      real_.set_mem(mi, x, alloc_.in_window(x) ? initial.mem(mi, x - a.base) : kVmmFill);
-    }
+    // V holds the guest's storage at [0, size); real memory holds it in the
+    // window, with the VMM's fill around it.
+    const uint64_t fill = kVmmFill & model::width_mask(m.mems[mi].unit);
+    std::copy(from.begin(), from.begin() + static_cast<long>(a.size), virt.begin());
+    std::fill(virt.begin() + static_cast<long>(a.size), virt.end(), 0);
+    std::fill(real.begin(), real.end(), fill);
+    std::copy(from.begin(), from.begin() + static_cast<long>(a.size), real.begin() + static_cast<long>(a.base));
   }
   if (!alloc_.install(virt_, real_)) {
     error = "the initial virtual state is not well formed for allocation base " + std::to_string(a.base) + ", size " +
