@@ -22,6 +22,8 @@ bench: build
 	./$(BUILD)/reference_bench
 	./$(BUILD)/lockstep_bench
 	./$(BUILD)/prover_bench
+	./$(BUILD)/fuzz_bench
+	./$(BUILD)/popek bench fuzz
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz

@@ -10,21 +10,21 @@
 //                        that libFuzzer reports and saves.
 #include "fuzz/session.hpp"
 
-#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <vector>
 
 // Weak: the replay driver (replay_main.cpp) has no libFuzzer, and never mutates.
 extern "C" __attribute__((weak)) size_t LLVMFuzzerMutate(uint8_t* data, size_t size, size_t max_size);
-extern "C" __attribute__((weak)) void __sanitizer_cov_8bit_counters_init(uint8_t* start, uint8_t* stop);
 
 namespace {
 
-// The model's coverage counters, registered as a module of libFuzzer's 8-bit
-// counters (weak: the replay driver has no libFuzzer).
-std::vector<uint8_t>* g_counters = nullptr;
+// The model's coverage counters, in libFuzzer's extra-counters section. (popek
+// fuzz registers a module of exactly the model's size instead, which is
+// faster; here the binary's own instrumentation comes with PC tables, and
+// libFuzzer refuses a module without one.)
+constexpr size_t kCounters = 1 << 14;
+__attribute__((section("__libfuzzer_extra_counters"), used)) uint8_t g_counters[kCounters];
 bool g_crash_on_divergence = true;
 
 const char* env_or(const char* name, const char* fallback) {
@@ -48,11 +48,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     std::fprintf(stderr, "diff_fuzzer: %s\n", error.c_str());
     std::exit(2);
   }
-  popek::fuzz::Session& s = *popek::fuzz::Session::get();
-  g_counters = new std::vector<uint8_t>(std::max<size_t>(1, s.target().coverage().size()));
-  if (__sanitizer_cov_8bit_counters_init)
-    __sanitizer_cov_8bit_counters_init(g_counters->data(), g_counters->data() + g_counters->size());
-  s.set_sink(g_counters->data(), g_counters->size());
+  popek::fuzz::Session::get()->set_sink(g_counters, kCounters);
   return 0;
 }
 

@@ -194,7 +194,13 @@ std::string write_case(const Case& c) {
   std::string out;
   std::istringstream comment(c.comment);
   std::string l;
-  while (std::getline(comment, l)) out += l.empty() ? "#\n" : "# " + l + "\n";
+  // Trailing blanks and carriage returns carry nothing, and the reader drops a
+  // line's last '\r' (CRLF files): written as they are, they would not read back.
+  auto rstrip = [](std::string& x) { x.erase(x.find_last_not_of(" \t\r") + 1); };
+  while (std::getline(comment, l)) {
+    rstrip(l);
+    out += l.empty() ? "#\n" : "# " + l + "\n";
+  }
   out += "model " + c.model + "\n";
   out += "vmm " + c.strategy + "\n";
   if (c.allocation) out += fmt::format("allocation {} {}\n", c.allocation->first, c.allocation->second);
@@ -206,6 +212,7 @@ std::string write_case(const Case& c) {
   out += "program\n";
   std::istringstream prog(c.program);
   while (std::getline(prog, l)) {
+    rstrip(l);
     if (l.find_first_not_of(" \t") == std::string::npos) continue;
     out += (l[0] == ' ' || l[0] == '\t' ? "" : "  ") + l + "\n";
   }
