@@ -154,6 +154,23 @@ TEST_F(FuzzCampaign, ForkModeSharesTheFindingsFolder) {
   EXPECT_FALSE(fs::is_empty(corpus)); // the inputs the campaign kept
 }
 
+TEST_F(FuzzCampaign, AUsersModelFileIsFuzzedAndItsFindingsNameIt) {
+  // A model outside the bundled folder, by path (with the base it extends beside it).
+  put("mine/pg.isa", read("models/pg.isa"));
+  std::string model = put("mine/pg_lra.isa", read("models/pg_lra.isa"));
+  std::string findings = dir_ + "/findings";
+  CliResult r = run_popek("fuzz " + model + " --runs 30000 --seed 1 --quiet --findings " + findings);
+  ASSERT_EQ(r.rc, 0) << r.out << r.err;
+  EXPECT_EQ(found_insns(findings), std::set<std::string>{"lra"});
+  for (const auto& e : fs::directory_iterator(findings)) {
+    std::string err;
+    auto c = corpus::load_case(e.path().string(), err);
+    ASSERT_TRUE(c) << err;
+    EXPECT_EQ(c->model, fs::absolute(model).string()); // replayable from anywhere
+  }
+  EXPECT_EQ(run_popek("replay " + findings).rc, 0);
+}
+
 TEST_F(FuzzCampaign, BadInputIsRefused) {
   EXPECT_EQ(run_popek("fuzz no_such_model --runs 10").rc, 2);
   EXPECT_EQ(run_popek("fuzz pg --allocation 1000 512 --runs 10").rc, 2);
