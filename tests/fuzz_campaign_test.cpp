@@ -9,6 +9,7 @@
 #include "util/files.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <csignal>
@@ -64,9 +65,22 @@ class FuzzVariant : public TempDirTest, public ::testing::WithParamInterface<Var
 
 TEST_P(FuzzVariant, FindsExactlyTheAddedInstructionAndTheProverAgrees) {
   const Variant v = GetParam();
-  std::string findings = dir_ + "/findings";
-  CliResult r = run_popek(std::string("fuzz ") + v.model + " --runs 30000 --seed 1 --quiet --findings " + findings);
+  std::string findings = dir_ + "/findings", json = dir_ + "/summary.json";
+  CliResult r = run_popek(std::string("fuzz ") + v.model + " --runs 30000 --seed 1 --quiet --findings " + findings +
+                          " --json " + json);
   ASSERT_EQ(r.rc, 0) << r.out << r.err;
+  // The JSON summary: the finding, and coverage counters by name (lpsw's require both held and failed).
+  nlohmann::json j = nlohmann::json::parse(slurp(json));
+  ASSERT_EQ(j["findings"].size(), 1u);
+  EXPECT_EQ(j["findings"][0]["insn"], v.insn);
+  EXPECT_EQ(j["runs"], 30000);
+  size_t lpsw_require = 0;
+  for (const auto& n : j["coverage"]["reached"])
+    lpsw_require += n.get<std::string>().rfind("lpsw: require at pg.isa:", 0) == 0;
+  EXPECT_EQ(lpsw_require, 2u) << j["coverage"]["reached"].dump();
+  EXPECT_GT(j["coverage"]["arms_taken"].get<size_t>(), 0u);
+  EXPECT_LT(j["coverage"]["arms_taken"].get<size_t>(),
+            j["coverage"]["arms"].get<size_t>()); // pg.isa:47 is unreachable in a VM
   EXPECT_EQ(found_insns(findings), std::set<std::string>{v.insn}) << r.out;
   EXPECT_NE(r.out.find("flagged instructions (1)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("model coverage:"), std::string::npos) << r.out;

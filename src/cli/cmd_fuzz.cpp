@@ -12,8 +12,10 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include <cstdio>
 #include <iostream>
 #include <map>
 
@@ -22,7 +24,7 @@ namespace popek::cli {
 namespace {
 
 struct FuzzOptions {
-  std::string model, strategy = "trap-emulate", corpus, findings = "findings";
+  std::string model, strategy = "trap-emulate", corpus, findings = "findings", json;
   std::vector<uint64_t> allocation;
   double seconds = 0;
   uint64_t runs = 0, seed = 0, max_steps = 0;
@@ -42,15 +44,49 @@ std::string coverage_line(const fuzz::CoverageMap& map, const fuzz::Stats& s) {
   return fmt::format("{}/{} arms", arms, map.arms());
 }
 
-int print_summary(const model::Model& m, const fuzz::CampaignOptions& co, const fuzz::CampaignResult& r) {
+// The campaign for tools: every finding, and every coverage counter by name, reached or never.
+nlohmann::json summary_json(const model::Model& m, const fuzz::CampaignResult& r) {
+  fuzz::CoverageMap map(m);
+  const fuzz::Stats& t = r.total;
+  nlohmann::json j{{"model", m.name},
+                   {"seconds", r.seconds},
+                   {"runs", t.runs},
+                   {"rejected", t.rejected},
+                   {"outgrown", t.outgrown},
+                   {"divergent", t.divergent},
+                   {"interrupted", r.end == fuzz::CampaignResult::Interrupted},
+                   {"strict_stop", r.end == fuzz::CampaignResult::StrictStop}};
+  j["findings"] = nlohmann::json::array();
+  for (const fuzz::Found& f : r.findings)
+    j["findings"].push_back({{"insn", f.c.expect.insn},
+                             {"kind", f.c.expect.kind},
+                             {"components", f.c.expect.components},
+                             {"case", f.path},
+                             {"new", r.new_findings.count(f.path) > 0}});
+  nlohmann::json reached = nlohmann::json::array(), never = nlohmann::json::array();
+  for (uint32_t c = 0; c < map.size(); ++c) (c < t.seen.size() && t.seen[c] ? reached : never).push_back(map.name(c));
+  fuzz::CoverageReport cr = fuzz::coverage_report(m, map, t.seen);
+  j["coverage"] = {{"instructions", cr.insns},
+                   {"instructions_executed", cr.insns_reached},
+                   {"arms", cr.arms},
+                   {"arms_taken", cr.arms_reached},
+                   {"never_executed", cr.never_executed},
+                   {"reached", reached},
+                   {"never", never}};
+  return j;
+}
+
+// The summary for people, on `out` (stderr when the JSON takes standard output).
+int print_summary(std::FILE* out, const model::Model& m, const fuzz::CampaignResult& r) {
   fuzz::CoverageMap map(m);
   const fuzz::Stats& t = r.total;
   const char* ended = r.end == fuzz::CampaignResult::Interrupted  ? ", interrupted"
                       : r.end == fuzz::CampaignResult::StrictStop ? ", stopped at a divergence (--strict)"
                                                                   : "";
-  fmt::print("campaign: {:.1f} s, {} runs ({}/s){}\n", r.seconds, t.runs, rate(t.runs / std::max(r.seconds, 1e-9)),
+  fmt::print(out, "campaign: {:.1f} s, {} runs ({}/s){}\n", r.seconds, t.runs, rate(t.runs / std::max(r.seconds, 1e-9)),
              ended);
-  fmt::print("  {} rejected (ill-formed initial virtual state), {} outgrew the VM's storage (allocation, not a "
+  fmt::print(out,
+             "  {} rejected (ill-formed initial virtual state), {} outgrew the VM's storage (allocation, not a "
              "finding), {} divergent\n",
              t.rejected, t.outgrown, t.divergent);
   // One line per finding, grouped by instruction: the instructions the campaign flags.
@@ -58,23 +94,22 @@ int print_summary(const model::Model& m, const fuzz::CampaignOptions& co, const 
   for (const fuzz::Found& f : r.findings)
     if (f.c.expect.divergent) by_insn[f.c.expect.insn].push_back(&f);
   if (by_insn.empty()) {
-    fmt::print("flagged instructions: none\n");
+    fmt::print(out, "flagged instructions: none\n");
   } else {
-    fmt::print("flagged instructions ({}), each with its divergences and minimized case:\n", by_insn.size());
+    fmt::print(out, "flagged instructions ({}), each with its divergences and minimized case:\n", by_insn.size());
     for (const auto& [insn, fs] : by_insn)
       for (const fuzz::Found* f : fs)
-        fmt::print("  {:<10} {:<17} in {:<20} {}{}\n", insn, f->c.expect.kind, fmt::join(f->c.expect.components, ","),
-                   f->path, r.new_findings.count(f->path) ? "  (new)" : "");
+        fmt::print(out, "  {:<10} {:<17} in {:<20} {}{}\n", insn, f->c.expect.kind,
+                   fmt::join(f->c.expect.components, ","), f->path, r.new_findings.count(f->path) ? "  (new)" : "");
   }
   for (const std::string& b : r.bad_findings) fmt::print(stderr, "popek: unreadable finding: {}\n", b);
-  fmt::print("{}", fuzz::format_report(fuzz::coverage_report(m, map, t.seen)));
+  fmt::print(out, "{}", fuzz::format_report(fuzz::coverage_report(m, map, t.seen)));
   if (r.end == fuzz::CampaignResult::WorkerFailed) {
     fmt::print(stderr, "popek: the fuzzing worker failed (exit status {}); its last output:\n{}", r.worker_status,
                r.log_tail);
     return kInternal;
   }
   if (r.end == fuzz::CampaignResult::StrictStop) return kFailed;
-  (void)co;
   return kOk;
 }
 
@@ -127,7 +162,8 @@ int run_fuzz(const FuzzOptions& o) {
     return kBadInput;
   }
   if (tty && !o.quiet) fmt::print(stderr, "\n");
-  return print_summary(*m, co, r);
+  if (!o.json.empty() && !write_output(o.json, summary_json(*m, r).dump(2) + "\n")) return kBadInput;
+  return print_summary(o.json == "-" ? stderr : stdout, *m, r);
 }
 
 } // namespace
@@ -156,6 +192,8 @@ void setup_fuzz(CLI::App& app, int& rc) {
   sub->add_flag("--strict", o->strict, "Stop at the first divergence (for a model expected to be virtualizable)");
   sub->add_flag("--verbose", o->verbose, "Show libFuzzer's own output");
   sub->add_flag("--quiet", o->quiet, "No progress line");
+  sub->add_option("--json", o->json,
+                  "Also write the summary as JSON to FILE: findings, and every coverage counter, reached or never");
   sub->add_flag("--dict", o->dict, "Print the model's libFuzzer dictionary of encodings and exit");
   sub->callback([o, &rc] { rc = run_fuzz(*o); });
 }

@@ -45,8 +45,9 @@ public:
   Findings(std::string dir, CaseContext cx) : dir_(std::move(dir)), cx_(std::move(cx)) {}
   // Whether this signature was found before (by this process, or as a file in the folder).
   bool known(const Signature& s);
-  // Records a new finding: the case as found, then minimized. Returns its
-  // path ("" without a folder); false with `error` when the folder cannot be written.
+  // Records a new finding: the case as found, then minimized; `path` is its
+  // file ("" without a folder). False with `error` when it cannot be written;
+  // true with `error` set when it was kept as found, unminimized (a warning).
   bool record(const model::Model& m, const Signature& s, const Input& in, const diff::Divergence& d, std::string& path,
               std::string& error);
 
