@@ -222,4 +222,24 @@ TEST_F(VmmPg, TrapAndEmulateRunsTheSameInnocuousSupervisorCodeDirectly) {
   EXPECT_EQ(h->real().mem(0, 256 + 5), 9u); // the interpreter's store reaches the real window
 }
 
+// The VMM rewrites its own region of real memory at a start only when a run
+// wrote there; a run that did (an isolation divergence) must not leak its
+// write into the next run.
+TEST(VmmRestart, AnIsolationWriteIsUndoneAtTheNextStart) {
+  auto m = test::pg_plus("pg_wabs", "insn wabs 011011 a:10 0000000000 0000000000 \"wabs {a}\" { E[a] = 7 }");
+  ASSERT_TRUE(m);
+  diff::Options o;
+  o.allocation = diff::default_allocation(*m);
+  diff::Lockstep ls(m, o);
+  std::string err;
+  ASSERT_TRUE(ls.start(test::guest(m, "        .org 2\n        wabs 5\n        halt\n", o.allocation), err)) << err;
+  diff::Result r = ls.run();
+  ASSERT_TRUE(r.divergence);
+  EXPECT_EQ(r.divergence->kind, diff::Divergence::Isolation);
+  EXPECT_EQ(ls.vmm().real().mem(0, 5), 7u); // direct execution wrote the VMM's region
+  ASSERT_TRUE(ls.start(test::guest(m, "        .org 2\n        halt\n", o.allocation), err)) << err;
+  EXPECT_EQ(ls.vmm().real().mem(0, 5), vmm::Vmm::kVmmFill & model::width_mask(36));
+  EXPECT_TRUE(ls.run().halted);
+}
+
 } // namespace popek

@@ -34,7 +34,7 @@ bool Vmm::start(const Machine& initial, std::string& error) {
   const model::Model& m = *m_;
   const Allocation& a = alloc_.allocation();
   if (!usable(m, a, error)) return false;
-  // Every unit of both machines is written below: only the registers need a reset.
+  // The memories are rewritten below: only the registers need a reset.
   real_.reset_registers();
   virt_.reset_registers();
   virt_.copy_registers(initial);
@@ -48,11 +48,14 @@ bool Vmm::start(const Machine& initial, std::string& error) {
     }
     // V holds the guest's storage at [0, size); real memory holds it in the
     // window, with the VMM's fill around it.
+    // What lies outside the guest's storage is rewritten only if the last run
+    // wrote there (an isolation or allocation divergence): runs are many and short.
     const uint64_t fill = kVmmFill & model::width_mask(m.mems[mi].unit);
     std::copy(from.begin(), from.begin() + static_cast<long>(a.size), virt.begin());
-    std::fill(virt.begin() + static_cast<long>(a.size), virt.end(), 0);
-    std::fill(real.begin(), real.end(), fill);
+    if (beyond_dirty_) std::fill(virt.begin() + static_cast<long>(a.size), virt.end(), 0);
+    if (outside_dirty_) std::fill(real.begin(), real.end(), fill);
     std::copy(from.begin(), from.begin() + static_cast<long>(a.size), real.begin() + static_cast<long>(a.base));
+    outside_dirty_ = beyond_dirty_ = false;
   }
   if (!alloc_.install(virt_, real_)) {
     error = "the initial virtual state is not well formed for allocation base " + std::to_string(a.base) + ", size " +
@@ -127,6 +130,7 @@ void Vmm::from_real(VmmStep& r) {
         r.written.push_back({mi, addr - a.base});
       } else {
         r.violations.push_back({Violation::Isolation, true, 0, mi, addr, c.before, v});
+        outside_dirty_ = true;
       }
       continue;
     }
@@ -165,6 +169,7 @@ void Vmm::to_real(VmmStep& r) {
       real_.set_mem(mi, a.base + addr, v);
     } else {
       r.violations.push_back({Violation::Allocation, true, 0, mi, addr, c.before, v});
+      beyond_dirty_ = true;
       continue;
     }
     r.written.push_back({mi, addr});

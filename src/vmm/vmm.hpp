@@ -95,6 +95,9 @@ private:
   Counts counts_;
   VmmStep last_;
   uint64_t user_mode_ = 0; // the least privileged mode's code
+  // Whether a run wrote real memory outside the window (isolation) or V's
+  // memory past the guest's storage (allocation): start() then restores them.
+  bool outside_dirty_ = true, beyond_dirty_ = true;
 };
 
 } // namespace popek::vmm
