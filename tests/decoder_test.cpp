@@ -190,6 +190,31 @@ TEST(DecoderLookup, VariableLengthMatchNeedMoreNone) {
   is(0x01ff00, 3, Decoder::Result::None);
 }
 
+// Decoder::decode: the instruction at the start of a run of units (the fuzzer
+// splits programs with it, and writes findings' programs).
+TEST(DecoderDecode, TheFirstInstructionOfARunOfUnits) {
+  auto m = test::load_text(kVarBytes);
+  ASSERT_TRUE(m);
+  Decoder d(*m);
+  auto at = [&](std::vector<uint64_t> units) { return d.decode(units); };
+  Decoder::Decoded ldw = at({0xfe, 0x01, 0xbe, 0xef, 0x00});
+  EXPECT_EQ(ldw.insn, m->find_insn("ldw"));
+  EXPECT_EQ(ldw.units, 4u);
+  EXPECT_EQ(ldw.raw, Bits{0xfe01beef});
+  Decoder::Decoded nop = at({0x00, 0xff});
+  EXPECT_EQ(nop.insn, m->find_insn("nop"));
+  EXPECT_EQ(nop.units, 1u);
+  // No instruction: one unit, its own bits; also when the run ends too soon.
+  for (const std::vector<uint64_t>& bad :
+       {std::vector<uint64_t>{0x80, 0x00}, {0xfe, 0x02, 0x00}, {0x02, 0x12}, {0xfe, 0x01, 0xbe}}) {
+    Decoder::Decoded x = at(bad);
+    EXPECT_EQ(x.insn, -1);
+    EXPECT_EQ(x.units, 1u);
+    EXPECT_EQ(x.raw, Bits{bad[0]});
+  }
+  EXPECT_EQ(at({}).insn, -1);
+}
+
 TEST(DecoderLookup, EveryPgInstructionDecodesToItselfAndNoOther) {
   auto m = test::load("models/pg.isa");
   ASSERT_TRUE(m);

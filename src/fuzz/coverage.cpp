@@ -77,11 +77,9 @@ std::string CoverageMap::name(uint32_t c) const {
 CoverageReport coverage_report(const model::Model& m, const CoverageMap& map, const std::vector<uint8_t>& seen) {
   CoverageReport r;
   auto was = [&](size_t c) { return c < seen.size() && seen[c]; };
-  // An instruction was executed if any of its outcomes was seen.
+  // A routine ran if any of its counters (an arm, an outcome, a divergence) was seen.
   std::vector<bool> ran(m.insns.size() + 3, false);
-  for (size_t c = map.arms(); c < map.size(); ++c)
-    if (was(c)) ran[map.routine_of(static_cast<uint32_t>(c))] = true;
-  for (size_t c = 0; c < map.arms(); ++c)
+  for (size_t c = 0; c < map.size(); ++c)
     if (was(c)) ran[map.routine_of(static_cast<uint32_t>(c))] = true;
   r.insns = m.insns.size();
   for (size_t i = 0; i < m.insns.size(); ++i) {

@@ -55,22 +55,11 @@ std::string program_text(const model::Model& m, const std::vector<uint64_t>& pro
   model::Decoder dec(m);
   std::string out = fmt::format("        .org {}\n", at);
   for (size_t i = 0; i < program.size();) {
-    model::Bits raw = 0;
-    size_t len = 0;
-    int insn = -1;
-    for (unsigned k = 1; k <= dec.max_units() && i + k <= program.size(); ++k) {
-      raw = (raw << m.fetch_unit) | program[i + k - 1];
-      auto r = dec.lookup(raw, k);
-      if (r.kind == model::Decoder::Result::Match) {
-        len = k;
-        insn = r.insn;
-      }
-      if (r.kind != model::Decoder::Result::NeedMore) break;
-    }
-    if (insn >= 0) {
-      std::string text = assembler::format_insn(m, insn, raw);
+    model::Decoder::Decoded d = dec.decode({program.data() + i, program.size() - i});
+    if (d.insn >= 0) {
+      std::string text = assembler::format_insn(m, d.insn, d.raw);
       assembler::AsmResult back = assembler::assemble(m, "(check)", "        .org 0\n        " + text + "\n");
-      std::vector<uint64_t> want = assembler::to_units(m, raw, static_cast<unsigned>(len));
+      std::vector<uint64_t> want = assembler::to_units(m, d.raw, d.units);
       bool same = back.error.empty() && back.image.units.size() == want.size();
       for (size_t u = 0; same && u < want.size(); ++u) {
         auto it = back.image.units.find(u);
@@ -78,7 +67,7 @@ std::string program_text(const model::Model& m, const std::vector<uint64_t>& pro
       }
       if (same) {
         out += "        " + text + "\n";
-        i += len;
+        i += d.units;
         continue;
       }
     }

@@ -57,14 +57,7 @@ std::vector<std::pair<size_t, size_t>> Mutator::split(const std::vector<uint64_t
     return out;
   }
   for (size_t i = 0; i < p.size();) {
-    size_t len = 1;
-    model::Bits raw = 0;
-    for (unsigned k = 1; k <= decoder_.max_units() && i + k <= p.size(); ++k) {
-      raw = (raw << m_->fetch_unit) | p[i + k - 1];
-      auto r = decoder_.lookup(raw, k);
-      if (r.kind == model::Decoder::Result::Match) len = k;
-      if (r.kind != model::Decoder::Result::NeedMore) break;
-    }
+    size_t len = decoder_.decode({p.data() + i, p.size() - i}).units;
     out.push_back({i, i + len});
     i += len;
   }
@@ -74,18 +67,16 @@ std::vector<std::pair<size_t, size_t>> Mutator::split(const std::vector<uint64_t
 void Mutator::change_field(Input& in, Rng& rng) const {
   auto insns = split(in.program);
   if (insns.empty()) return;
-  auto [s, e] = insns[pick(rng, insns.size())];
-  model::Bits raw = 0;
-  for (size_t i = s; i < e; ++i) raw = (raw << m_->fetch_unit) | in.program[i];
-  auto r = decoder_.lookup(raw, static_cast<unsigned>(e - s));
-  if (r.kind != model::Decoder::Result::Match) { // undefined: flip a bit of the unit
+  size_t s = insns[pick(rng, insns.size())].first;
+  model::Decoder::Decoded d = decoder_.decode({in.program.data() + s, in.program.size() - s});
+  if (d.insn < 0) { // undefined: flip a bit of the unit
     in.program[s] ^= uint64_t{1} << pick(rng, m_->fetch_unit);
     return;
   }
-  const model::Encoding& enc = m_->insns[static_cast<size_t>(r.insn)].enc;
+  const model::Encoding& enc = m_->insns[static_cast<size_t>(d.insn)].enc;
   if (enc.fields.empty()) return;
   unsigned f = static_cast<unsigned>(pick(rng, enc.fields.size()));
-  raw = enc.insert(f, boundary(rng, enc.fields[f].width, enc.extract(f, raw)), raw);
+  model::Bits raw = enc.insert(f, boundary(rng, enc.fields[f].width, enc.extract(f, d.raw)), d.raw);
   auto units = to_fetch_units(*m_, raw, enc.units);
   std::copy(units.begin(), units.end(), in.program.begin() + static_cast<long>(s));
 }

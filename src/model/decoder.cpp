@@ -19,4 +19,18 @@ Decoder::Result Decoder::lookup(Bits raw, unsigned units) const {
   return r;
 }
 
+Decoder::Decoded Decoder::decode(std::span<const uint64_t> units) const {
+  Decoded d;
+  if (units.empty()) return d;
+  d.raw = units[0];
+  Bits raw = 0;
+  for (unsigned k = 1; k <= max_units_ && k <= units.size(); ++k) {
+    raw = (raw << m_.fetch_unit) | units[k - 1];
+    Result r = lookup(raw, k);
+    if (r.kind == Result::Match) return {r.insn, k, raw};
+    if (r.kind != Result::NeedMore) break;
+  }
+  return d;
+}
+
 } // namespace popek::model
