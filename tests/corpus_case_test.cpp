@@ -139,6 +139,14 @@ TEST(CaseFormat, CorruptExpectationsSayWhatIsMissing) {
             "bad.case:4:8: name at least one differing component after 'in'");
   EXPECT_EQ(error(head + "expect divergent at rtu in mode kind wrong\n"),
             "bad.case:4:8: unknown kind 'wrong' (equivalence, resource-control, isolation, allocation)");
+  // Found by case_parser_fuzzer: a component list run into the kind without a
+  // space read as two components, and wrote back as a component and a kind.
+  EXPECT_EQ(error(head + "expect divergent at lra in E[701,kind equivalence\n"),
+            "bad.case:4:8: 'E[701' is not a component name (like pc, halt, r[3] or E[70])");
+  EXPECT_EQ(error(head + "expect divergent at rtu in mode r[x]\n"),
+            "bad.case:4:8: 'mode r[x]' is not a component name (like pc, halt, r[3] or E[70])");
+  EXPECT_EQ(error(head + "expect divergent at rtu in R.l, 3r\n"),
+            "bad.case:4:8: '3r' is not a component name (like pc, halt, r[3] or E[70])");
 }
 
 TEST(CaseFormat, NumbersAreDecimalHexOrBinaryAndNeverOctal) {

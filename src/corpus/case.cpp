@@ -2,6 +2,7 @@
 
 #include "util/numbers.hpp"
 
+#include <cctype>
 #include <fmt/format.h>
 #include <sstream>
 
@@ -18,6 +19,21 @@ std::string trim(const std::string& s) {
 bool indented(const std::string& l) { return !l.empty() && (l[0] == ' ' || l[0] == '\t'); }
 
 const char* const kKinds[] = {"equivalence", "resource-control", "isolation", "allocation"};
+
+// A component is named as the lockstep runner names it: `halt`, a register
+// (`pc`, `R.l`) or an element of a file or memory (`r[3]`, `E[70]`). Checking
+// the shape keeps the list unambiguous, so a written case reads back the same.
+bool component_name(const std::string& s) {
+  size_t i = 0;
+  auto word = [&](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.'; };
+  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
+  while (i < s.size() && word(s[i])) ++i;
+  if (i == s.size()) return true;
+  if (s[i] != '[' || s.back() != ']' || i + 2 >= s.size()) return false;
+  for (size_t j = i + 1; j + 1 < s.size(); ++j)
+    if (!std::isdigit(static_cast<unsigned char>(s[j]))) return false;
+  return true;
+}
 
 class Parser {
 public:
@@ -171,7 +187,9 @@ private:
     std::string part;
     while (std::getline(comps, part, ',')) {
       part = trim(part);
-      if (!part.empty()) e.components.push_back(part);
+      if (part.empty()) continue;
+      if (!component_name(part)) fail(ln, col, "'" + part + "' is not a component name (like pc, halt, r[3] or E[70])");
+      e.components.push_back(part);
     }
     if (e.components.empty()) fail(ln, col, "name at least one differing component after 'in'");
     return e;
