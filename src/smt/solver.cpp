@@ -1,6 +1,7 @@
 #include "smt/solver.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <climits>
 #include <stdexcept>
 #include <unordered_map>
@@ -215,6 +216,24 @@ void Solver::assume(Term b) { impl_->s.add(c_.impl_->at(b)); }
 Solver::Scope::Scope(Solver& s) : s_(s) { s_.impl_->s.push(); }
 Solver::Scope::~Scope() { s_.impl_->s.pop(); }
 
+namespace {
+
+// The first tactic pipeline (make) is the fastest on most queries but gets
+// stuck on some that Z3's own qfbv tactic settles quickly (sums of values read
+// from memory and from an indexed register file, as in pdp10's add: 0.9 s with
+// qfbv against over the resource limit). A query the first gives up on is
+// asked again, from the same assertions, with qfbv and the same limits. Both
+// limits are deterministic, so the answer is too.
+z3::check_result fallback(z3::context& z, const z3::solver& first, const z3::params& p, z3::solver& second) {
+  second = z3::tactic(z, "qfbv").mk_solver();
+  second.set(p);
+  z3::expr_vector all = first.assertions();
+  for (unsigned i = 0; i < all.size(); ++i) second.add(all[i]);
+  return second.check();
+}
+
+} // namespace
+
 Answer Solver::prove(const std::string& name, Term claim, const Limits& limits) {
   Answer a;
   a.query = name;
@@ -227,15 +246,27 @@ Answer Solver::prove(const std::string& name, Term claim, const Limits& limits) 
     impl_->s.set(p);
     impl_->s.push();
     impl_->s.add(!c_.impl_->at(claim));
+    auto start = std::chrono::steady_clock::now();
     z3::check_result r = impl_->s.check();
+    z3::solver* answered = &impl_->s;
+    z3::solver second(z);
+    if (r == z3::unknown && impl_->logic == Logic::BitVector) {
+      auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+      bool out_of_time = limits.timeout_ms && spent.count() >= static_cast<int64_t>(limits.timeout_ms);
+      if (!out_of_time) {
+        if (limits.timeout_ms) p.set("timeout", static_cast<unsigned>(limits.timeout_ms - spent.count()));
+        r = fallback(z, impl_->s, p, second);
+        answered = &second;
+      }
+    }
     if (r == z3::unsat) {
       a.verdict = Verdict::Proved;
     } else if (r == z3::sat) {
       a.verdict = Verdict::Witness;
-      impl_->model = impl_->s.get_model();
+      impl_->model = answered->get_model();
     } else {
       a.verdict = Verdict::Unknown;
-      a.reason = impl_->s.reason_unknown();
+      a.reason = answered->reason_unknown();
       // Z3 names a spent resource limit "max. resource limit exceeded"; keep its words.
       if (a.reason.empty()) a.reason = "the solver gave no reason";
     }
