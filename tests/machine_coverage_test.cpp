@@ -202,7 +202,7 @@ INSTANTIATE_TEST_SUITE_P(Pg, PgCoverage, ::testing::Values(Engine::Auto, Engine:
 // Random state on every machine alike; pg words mostly get a defined opcode and
 // small operands, so that programs reach storage, branches and traps.
 void randomize(const model::Model& m, std::mt19937_64& rng, std::vector<Machine*> ms) {
-  const bool pg_like = m.word == 36;
+  const bool pg_like = m.name.rfind("pg", 0) == 0;         // pg's own encodings and PSWs below
   auto field = [&] { return rng() % 3 ? rng() % 16 : 0; }; // zero fields make more encodings defined
   for (unsigned r = 0; r < m.regs.size(); ++r)
     for (unsigned i = 0; i < m.regs[r].count; ++i) {
@@ -217,6 +217,14 @@ void randomize(const model::Model& m, std::mt19937_64& rng, std::vector<Machine*
       if (pg_like && rng() % 4) {
         const uint64_t op = 1 + rng() % HALT, fa = field(), fb = field(), fc = field();
         v = I(op, fa, fb, fc);
+      } else if (!pg_like && rng() % 4) { // another model: some encoding of its own
+        const model::Encoding& e = m.insns[rng() % m.insns.size()].enc;
+        model::Bits raw = e.match;
+        for (unsigned f = 0; f < e.fields.size(); ++f) {
+          const uint64_t r = rng() % 3 ? rng() % 64 : rng(); // small operands reach memory in bounds
+          raw = e.insert(f, e.fields[f].width < 64 ? r & ((uint64_t{1} << e.fields[f].width) - 1) : r, raw);
+        }
+        if (e.units == 1) v = static_cast<uint64_t>(raw);
       }
       if (pg_like && a == 1 && rng() % 4) { // a trap's new PSW
         const uint64_t md = rng() % 2, p = 2 + rng() % 512;
