@@ -15,6 +15,7 @@
 #include <csignal>
 #include <filesystem>
 #include <set>
+#include <sstream>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -97,6 +98,29 @@ INSTANTIATE_TEST_SUITE_P(PgVariants, FuzzVariant,
                          ::testing::Values(Variant{"pg_jrst", "rtu"}, Variant{"pg_getmode", "getm"},
                                            Variant{"pg_lra", "lra"}),
                          [](const auto& info) { return std::string(info.param.model); });
+
+// On the PDP-10 the fuzzer finds by itself what the prover flags: the
+// instructions of the "flagged trap-and-emulate" line of proofs/pdp10.expect
+// (which Proofs.* checks against the prover), and under the hybrid VMM nothing.
+TEST_F(FuzzCampaign, Pdp10CampaignFindsWhatTheProofExpectationFlags) {
+  std::set<std::string> expected;
+  std::istringstream lines(slurp(path("proofs/pdp10.expect")));
+  for (std::string l; std::getline(lines, l);)
+    if (l.rfind("flagged trap-and-emulate:", 0) == 0) {
+      std::istringstream words(l.substr(l.find(':') + 1));
+      for (std::string w; words >> w;) expected.insert(w);
+    }
+  ASSERT_EQ(expected.size(), 4u);
+  std::string te = dir_ + "/te", hy = dir_ + "/hybrid";
+  CliResult r = run_popek("fuzz pdp10 --runs 100000 --seed 1 --quiet --findings " + te);
+  ASSERT_EQ(r.rc, 0) << r.out << r.err;
+  EXPECT_EQ(found_insns(te), expected) << r.out;
+  CliResult rep = run_popek("replay " + te);
+  EXPECT_EQ(rep.rc, 0) << rep.out << rep.err;
+  CliResult h = run_popek("fuzz pdp10 --vmm hybrid --strict --runs 100000 --seed 1 --quiet --findings " + hy);
+  EXPECT_EQ(h.rc, 0) << h.out << h.err;
+  EXPECT_TRUE(found_insns(hy).empty()) << h.out;
+}
 
 TEST_F(FuzzCampaign, StrictCampaignOnPgFindsNothing) {
   for (const char* vmm : {"trap-emulate", "hybrid"}) {
