@@ -31,6 +31,7 @@ std::string insn_name(const model::Model& m, const machine::Outcome& o) {
 }
 
 vmm::Allocation default_allocation(const model::Model& m) {
+  if (m.vmm.allocation) return {m.vmm.allocation->first, m.vmm.allocation->second};
   uint64_t q = m.mems[m.code_mem].size;
   return {q / 4, q / 2};
 }

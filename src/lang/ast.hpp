@@ -118,6 +118,8 @@ struct Decl {
   Block body;
   ExprP wellformed; // Vmm
   Loc wellformed_loc;
+  ExprP alloc_base, alloc_size; // Vmm: `allocate BASE, SIZE`, the VMM's default allocation
+  Loc alloc_loc;
   Block vmm_reset; // Vmm: the virtual system state a new VM starts with
 };
 

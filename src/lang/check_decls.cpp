@@ -45,8 +45,9 @@ std::unique_ptr<Model> Checker::run() {
 }
 
 bool is_reserved(const std::string& name) {
-  static const std::set<std::string> reserved = {"mode", "word", "if",     "then", "else", "let",        "require",
-                                                 "trap", "halt", "return", "zext", "sext", "wellformed", "entry"};
+  static const std::set<std::string> reserved = {"mode", "word",    "if",         "then",  "else",
+                                                 "let",  "require", "trap",       "halt",  "return",
+                                                 "zext", "sext",    "wellformed", "entry", "allocate"};
   return reserved.count(name) != 0;
 }
 

@@ -82,6 +82,14 @@ void Checker::check_vmm(const Decl& d) {
     fail(d.loc, "the vmm block takes (base : WIDTH, size : WIDTH): where the guest's storage sits in real "
                 "memory and how many units it has");
   for (const Param& p : d.params) v.params.push_back({p.name, width_of(*p.width, "parameter width")});
+  if (d.alloc_base) {
+    uint64_t base = cexpr(*d.alloc_base), size = cexpr(*d.alloc_size), q = m_->mems[m_->code_mem].size;
+    if (size == 0 || base >= q || size > q - base)
+      fail(d.alloc_loc, "'allocate " + std::to_string(base) + ", " + std::to_string(size) +
+                            "' does not fit in memory " + m_->mems[m_->code_mem].name + " (" + std::to_string(q) +
+                            " units)");
+    v.allocation = {base, size};
+  }
   writes_allowed_ = traps_allowed_ = halts_allowed_ = false;
 
   vmm_routine(v.map, "vmm map", d);

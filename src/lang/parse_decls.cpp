@@ -153,8 +153,18 @@ void Parser::vmm_decl(Decl& d) {
   while (!accept_punct("}")) {
     if (at_end()) fail(open, "'{' is never closed");
     if (is_kw("let") || is_kw("if") || is_kw("require") || is_kw("trap") || is_kw("halt") || is_kw("return"))
-      fail_here("a vmm block holds only assignments to real system state, 'reset' assignments and one 'wellformed'");
+      fail_here("a vmm block holds only assignments to real system state, 'reset' assignments, one 'wellformed' "
+                "and one 'allocate'");
     bool reset = accept_kw("reset");
+    if (!reset && is_kw("allocate")) {
+      d.alloc_loc = here();
+      ++p_;
+      if (d.alloc_base) fail(t_[p_ - 1], "a vmm block has one 'allocate'");
+      d.alloc_base = expr();
+      expect_punct(",");
+      d.alloc_size = expr();
+      continue;
+    }
     if (!reset && is_kw("wellformed")) {
       d.wellformed_loc = here();
       ++p_;

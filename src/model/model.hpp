@@ -8,7 +8,9 @@
 #include "util/diag.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace popek::model {
@@ -80,6 +82,9 @@ struct Vmm {
   Routine map;                   // reads the virtual state, writes the real system state and mode
   Routine reset;                 // sets the virtual system state a new VM starts with
   Routine wellformed;            // returns 1 bit
+  // `allocate BASE, SIZE`: the VM storage a VMM uses unless told otherwise (a
+  // machine that cannot relocate its guests needs base 0). Absent: q/4, q/2.
+  std::optional<std::pair<uint64_t, uint64_t>> allocation;
 };
 
 struct Model {
