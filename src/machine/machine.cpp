@@ -53,7 +53,10 @@ Machine::Machine(std::shared_ptr<const model::Model> m, Engine engine) : m_(std:
     most = std::max(most, code_.insns[i].max_writes);
   }
   single_unit_ = decoder_.max_units() == 1 && md.fetch_unit <= 64;
-  if (single_unit_) cache_.assign(kCacheSize, CacheEntry{});
+  if (single_unit_) {
+    cache_owner_ = std::make_shared<std::vector<CacheEntry>>(kCacheSize);
+    cache_ = cache_owner_->data();
+  }
   field_buf_.assign(max_fields_ + 1, 0);
   // Fetch never writes; one instruction, the pc advance, then (after a
   // rollback) the trap entry: the log never holds more than this.
@@ -67,7 +70,11 @@ Machine::Machine(std::shared_ptr<const model::Model> m, Engine engine) : m_(std:
   }
   pc_slot_ = md.regs[md.pc_reg].slot;
   pc_mask_ = width_mask(md.regs[md.pc_reg].width);
-  pc_has_fields_ = !shadows_[md.pc_reg].empty();
+  pc_has_fields_ = !native_ && !shadows_[md.pc_reg].empty();
+  for (unsigned r = 0; r < md.regs.size(); ++r)
+    if (!shadows_[r].empty()) shadowed_.push_back(r);
+  for (const Compiled* c : {&vmm_map_, &vmm_wellformed_})
+    for (const Operation& op : c->ops) vmm_reads_memory_ |= op.code == Code::MemRead || op.code == Code::MemReadN;
   ctx_.regs = cells_.data(); // registers are the first cells
   ctx_.mem = mem_.data();
   ctx_.log = log_.data();
@@ -103,9 +110,19 @@ void Machine::set_coverage(uint8_t* counters) {
   counting_ = want;
 }
 
+void Machine::share_decode_cache(const Machine& other) {
+  if (m_ != other.m_ || !single_unit_ || !other.cache_owner_) return;
+  cache_owner_ = other.cache_owner_;
+  cache_ = cache_owner_->data();
+}
+
 void Machine::refresh(unsigned reg) {
   uint64_t v = cells_[m_->regs[reg].slot];
   for (const Shadow& s : shadows_[reg]) cells_[s.cell] = (v >> s.lo) & s.mask;
+}
+
+void Machine::refresh_all() {
+  for (unsigned r : shadowed_) refresh(r);
 }
 
 void Machine::reset() {
@@ -117,14 +134,14 @@ void Machine::reset_registers() {
   for (unsigned r = 0; r < m_->regs.size(); ++r) {
     const model::Register& reg = m_->regs[r];
     for (unsigned i = 0; i < reg.count; ++i) cells_[reg.slot + i] = reg.reset;
-    refresh(r);
   }
+  sync_shadows();
   ctx_.log_n = 0;
 }
 
 void Machine::set_reg(unsigned r, uint64_t v, unsigned i) {
   cells_[m_->regs[r].slot + i] = v & width_mask(m_->regs[r].width);
-  refresh(r);
+  if (!native_) refresh(r);
 }
 
 void Machine::set_mem(unsigned memory, uint64_t addr, uint64_t v) {
@@ -146,7 +163,7 @@ std::pair<unsigned, unsigned> Machine::reg_of_cell(uint64_t cell) const {
 void Machine::set_cell(uint32_t cell, uint64_t v) {
   unsigned r = reg_of_cell_[cell];
   cells_[cell] = v & width_mask(m_->regs[r].width);
-  if (!shadows_[r].empty()) refresh(r);
+  if (!native_ && !shadows_[r].empty()) refresh(r);
 }
 
 void Machine::rollback() {
@@ -158,8 +175,7 @@ void Machine::rollback() {
       cells_[c.loc] = c.before;
   }
   ctx_.log_n = 0;
-  for (unsigned r = 0; r < m_->regs.size(); ++r)
-    if (!shadows_[r].empty()) refresh(r);
+  sync_shadows();
 }
 
 // Makes an instruction's fields visible to the engine that will run it.
@@ -346,9 +362,7 @@ void Machine::run_vmm(const Compiled& c, uint64_t base, uint64_t size) {
   cells_[c.params[0]] = base & width_mask(ps[0].width);
   cells_[c.params[1]] = size & width_mask(ps[1].width);
   // The interpreter reads register fields from shadows, which native code does not keep.
-  if (native_)
-    for (unsigned r = 0; r < m_->regs.size(); ++r)
-      if (!shadows_[r].empty()) refresh(r);
+  if (native_) refresh_all();
   size_t keep = ctx_.log_n;
   exec(c);           // the checker guarantees these neither trap nor halt
   ctx_.log_n = keep; // their writes are not part of the last step's changes
@@ -364,8 +378,12 @@ bool Machine::vmm_wellformed(uint64_t base, uint64_t size) {
 
 void Machine::copy_registers(const Machine& from) {
   std::copy(from.cells_.begin(), from.cells_.begin() + m_->nslots, cells_.begin());
-  for (unsigned r = 0; r < m_->regs.size(); ++r)
-    if (!shadows_[r].empty()) refresh(r);
+  sync_shadows();
+}
+
+void Machine::set_register_cells(std::span<const uint64_t> cells) {
+  std::copy(cells.begin(), cells.end(), cells_.begin());
+  sync_shadows();
 }
 
 void Machine::enter_trap(const Outcome& o) {
@@ -379,9 +397,6 @@ void Machine::enter_trap(const Outcome& o) {
     cells_[code_.trap_entry.params[1]] = o.arg;
     exec(code_.trap_entry);
   }
-  // Native code does not maintain the field shadows the interpreter reads.
-  for (unsigned r = 0; r < m_->regs.size(); ++r)
-    if (native_ && !shadows_[r].empty()) refresh(r);
 }
 
 Outcome Machine::step() {

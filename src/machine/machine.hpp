@@ -83,6 +83,16 @@ public:
   bool vmm_wellformed(uint64_t base, uint64_t size);
   // Copies every register (and the mode) from another machine of the same model.
   void copy_registers(const Machine& from);
+  // Sets every register cell (reg_cells() order), as copy_registers does.
+  void set_register_cells(std::span<const uint64_t> cells);
+  // Makes this machine use `other`'s decoded-instruction cache (the same
+  // model's decodings: the same content). Machines that run the same guest
+  // side by side, as the lockstep runner's do, then keep one copy in the
+  // processor's caches instead of three. Not for machines used by different threads.
+  void share_decode_cache(const Machine& other);
+  // Whether the vmm map or `wellformed` reads memory: if not, both are
+  // functions of the register cells alone (the VMM's allocator may remember them).
+  bool vmm_reads_memory() const { return vmm_reads_memory_; }
   // Writes one register cell (a register, or an entry of a file).
   void set_cell(uint32_t cell, uint64_t v);
   // Per register cell: the bits that are system state (all bits of the mode).
@@ -92,6 +102,20 @@ public:
   void enter_trap(const Outcome& o);
   // execute() followed by enter_trap() when it trapped.
   Outcome step();
+  // execute() and step() returning the machine's own record of the outcome,
+  // valid until it executes again. Copying an outcome just written stalls
+  // the processor (its fields were stored one by one); the per-step paths of
+  // the VMM and the lockstep runner read the record in place.
+  const Outcome& execute_in_place() {
+    execute_kind();
+    return last_;
+  }
+  const Outcome& step_in_place() {
+    if (execute_kind() == Outcome::Trapped) enter_trap(last_);
+    return last_;
+  }
+  // The outcome of the last execution.
+  const Outcome& last() const { return last_; }
 
   struct RunResult {
     Outcome last;
@@ -127,7 +151,14 @@ private:
   Status run_fetch(unsigned offset_units); // result in ctx_.result
   Status run_insn(int insn);               // fields: ctx_.fields (native) or cells (interpreter)
   void rollback();
+  // Field shadows: only the interpreter reads them. Native code neither reads
+  // nor keeps them, so a native machine brings them up to date only before it
+  // interprets a vmm routine (run_vmm).
   void refresh(unsigned reg);
+  void refresh_all();
+  void sync_shadows() {
+    if (!native_) refresh_all();
+  }
   int decode_cached(uint64_t raw);
   void load_fields(int insn, model::Bits raw);
   void use_fields(int insn, const uint64_t* fields, size_t n);
@@ -143,6 +174,7 @@ private:
     uint64_t mask;
   };
   std::vector<std::vector<Shadow>> shadows_; // per register
+  std::vector<unsigned> shadowed_;           // the registers that have shadows
   unsigned max_fields_ = 0;
   // The routines the machine counts branches of: compiled with or without coverage.
   struct Counted {
@@ -154,6 +186,7 @@ private:
   std::unique_ptr<Counted> other_; // the interpreter's other variant, once compiled
   bool counting_ = false;          // code_ counts branches
   Compiled vmm_map_, vmm_reset_, vmm_wellformed_;
+  bool vmm_reads_memory_ = false;
   std::vector<uint64_t> system_mask_; // per register cell
   std::vector<uint32_t> reg_of_cell_; // per register cell: the register owning it
   void run_vmm(const Compiled& c, uint64_t base, uint64_t size);
@@ -173,7 +206,8 @@ private:
     uint32_t nfields = 0;
     uint64_t fields[kCacheFields] = {};
   };
-  std::vector<CacheEntry> cache_;
+  std::shared_ptr<std::vector<CacheEntry>> cache_owner_;
+  CacheEntry* cache_ = nullptr;
   bool single_unit_ = true;
   // Precomputed for the per-step path.
   uint32_t pc_slot_ = 0;
