@@ -35,6 +35,11 @@ public:
 private:
   Allocation a_;
   std::vector<uint64_t> installed_;
+  // The last virtual registers installed (or refused) and what they gave: when
+  // the model's vmm routines read registers only (Machine::vmm_reads_memory),
+  // the result is a function of them.
+  bool memo_ok_ = false, memo_wellformed_ = false;
+  std::vector<uint64_t> memo_virt_, memo_real_, memo_installed_;
 };
 
 } // namespace popek::vmm

@@ -15,7 +15,7 @@ public:
   enum class Action { Interpreted, Reflected };
   struct Decision {
     Action action;
-    machine::Outcome outcome; // what the instruction did on the virtual state
+    const machine::Outcome& outcome; // what the instruction did on the virtual state (its record there)
   };
 
   Decision dispatch(machine::Machine& virt, Interpreter& interp);

@@ -2,8 +2,8 @@
 
 namespace popek::vmm {
 
-machine::Outcome Interpreter::execute(machine::Machine& virt) {
-  machine::Outcome o = virt.execute();
+const machine::Outcome& Interpreter::execute(machine::Machine& virt) {
+  const machine::Outcome& o = virt.execute_in_place();
   if (o.insn >= 0) ++runs_[static_cast<size_t>(o.insn)];
   return o;
 }

@@ -16,7 +16,8 @@ public:
   explicit Interpreter(const model::Model& m) : runs_(m.insns.size(), 0) {}
 
   // Fetches, decodes and executes the next instruction of the virtual state.
-  machine::Outcome execute(machine::Machine& virt);
+  // The outcome is virt's own record (valid until it executes again).
+  const machine::Outcome& execute(machine::Machine& virt);
   // Applies the model's trap entry to the virtual state.
   void deliver(machine::Machine& virt, const machine::Outcome& trap) { virt.enter_trap(trap); }
 

@@ -28,9 +28,18 @@ const char* how_name(VmmStep::How h) {
 }
 
 Vmm::Vmm(std::shared_ptr<const model::Model> m, Strategy s, Allocation a)
-    : m_(m), strategy_(s), real_(m), virt_(m), alloc_(a), interp_(*m), user_mode_(m->modes.back().code) {}
+    : m_(m), strategy_(s), real_(m), virt_(m), alloc_(a), interp_(*m), user_mode_(m->modes.back().code) {
+  for (const model::Memory& mem : m->mems) max_written_ += mem.size;
+  virt_.share_decode_cache(real_); // both run the guest's instructions
+}
 
-bool Vmm::start(const Machine& initial, std::string& error) {
+bool Vmm::start(const Machine& initial, std::string& error) { return begin(initial, nullptr, error); }
+
+bool Vmm::restart(const Machine& initial, std::span<const Unit> changed, std::string& error) {
+  return begin(initial, &changed, error);
+}
+
+bool Vmm::begin(const Machine& initial, const std::span<const Unit>* changed, std::string& error) {
   const model::Model& m = *m_;
   const Allocation& a = alloc_.allocation();
   if (!usable(m, a, error)) return false;
@@ -38,25 +47,51 @@ bool Vmm::start(const Machine& initial, std::string& error) {
   real_.reset_registers();
   virt_.reset_registers();
   virt_.copy_registers(initial);
-  for (unsigned mi = 0; mi < m.mems.size(); ++mi) {
-    auto from = initial.mem_units(mi);
-    auto virt = virt_.mem_units(mi), real = real_.mem_units(mi);
-    if (mi != m.code_mem) {
-      std::copy(from.begin(), from.end(), virt.begin());
-      std::copy(from.begin(), from.end(), real.begin());
-      continue;
+  // V holds the guest's storage at [0, size) of the code memory and nothing
+  // past it; real memory holds it in the window, with the VMM's fill around
+  // it. Other memories are the same in V, the real machine and `initial`.
+  const uint64_t fill = kVmmFill & model::width_mask(m.mems[m.code_mem].unit);
+  if (!changed || overflow_) {
+    for (unsigned mi = 0; mi < m.mems.size(); ++mi) {
+      auto from = initial.mem_units(mi);
+      auto virt = virt_.mem_units(mi), real = real_.mem_units(mi);
+      if (mi != m.code_mem) {
+        std::copy(from.begin(), from.end(), virt.begin());
+        std::copy(from.begin(), from.end(), real.begin());
+        continue;
+      }
+      std::copy(from.begin(), from.begin() + static_cast<long>(a.size), virt.begin());
+      std::fill(virt.begin() + static_cast<long>(a.size), virt.end(), 0);
+      std::fill(real.begin(), real.end(), fill);
+      std::copy(from.begin(), from.begin() + static_cast<long>(a.size), real.begin() + static_cast<long>(a.base));
     }
-    // V holds the guest's storage at [0, size); real memory holds it in the
-    // window, with the VMM's fill around it.
-    // What lies outside the guest's storage is rewritten only if the last run
-    // wrote there (an isolation or allocation divergence): runs are many and short.
-    const uint64_t fill = kVmmFill & model::width_mask(m.mems[mi].unit);
-    std::copy(from.begin(), from.begin() + static_cast<long>(a.size), virt.begin());
-    if (beyond_dirty_) std::fill(virt.begin() + static_cast<long>(a.size), virt.end(), 0);
-    if (outside_dirty_) std::fill(real.begin(), real.end(), fill);
-    std::copy(from.begin(), from.begin() + static_cast<long>(a.size), real.begin() + static_cast<long>(a.base));
-    outside_dirty_ = beyond_dirty_ = false;
+  } else {
+    auto virt_unit = [&](unsigned mi, uint64_t addr) {
+      auto virt = virt_.mem_units(mi);
+      if (addr >= virt.size()) return;
+      virt[addr] = mi == m.code_mem && addr >= a.size ? 0 : initial.mem(mi, addr);
+    };
+    auto real_unit = [&](unsigned mi, uint64_t addr) { // a real address
+      auto real = real_.mem_units(mi);
+      if (addr >= real.size()) return;
+      if (mi != m.code_mem)
+        real[addr] = initial.mem(mi, addr);
+      else
+        real[addr] = alloc_.in_window(addr) ? initial.mem(mi, addr - a.base) : fill;
+    };
+    for (auto [mi, addr] : *changed) {
+      virt_unit(mi, addr);
+      if (mi != m.code_mem)
+        real_unit(mi, addr);
+      else if (addr < a.size)
+        real_unit(mi, a.base + addr);
+    }
+    for (auto [mi, addr] : virt_written_) virt_unit(mi, addr);
+    for (auto [mi, addr] : real_written_) real_unit(mi, addr);
   }
+  virt_written_.clear();
+  real_written_.clear();
+  overflow_ = false;
   if (!alloc_.install(virt_, real_)) {
     error = "the initial virtual state is not well formed for allocation base " + std::to_string(a.base) + ", size " +
             std::to_string(a.size) + " (the model's vmm 'wellformed' is false)";
@@ -85,29 +120,36 @@ const VmmStep& Vmm::step() {
   VmmStep& r = last_;
   r.how = VmmStep::Direct;
   r.tried_direct = r.halted = false;
-  r.real = r.virt = Outcome{};
   r.violations.clear();
   r.written.clear();
+  // The outcomes are copied into the record only at the end: copying one the
+  // machine has just written would stall the processor.
   bool direct = strategy_ == Strategy::TrapAndEmulate || virt_.mode() == user_mode_;
   if (direct) {
     r.tried_direct = true;
-    r.real = real_.execute();
-    if (r.real.kind != Outcome::Trapped) {
+    Outcome::Kind k = real_.execute_in_place().kind;
+    if (k != Outcome::Trapped) {
       r.how = VmmStep::Direct;
-      r.halted = r.real.kind == Outcome::Halted;
+      r.halted = k == Outcome::Halted;
       from_real(r);
       ++counts_.direct;
+      r.real = real_.last();
+      r.virt = Outcome{};
       return r;
     }
     // The real machine's trap would enter the VMM's dispatcher; the guest's own
     // trap entry is for the dispatcher to decide.
   }
   Dispatcher::Decision d = dispatcher_.dispatch(virt_, interp_);
-  r.virt = d.outcome;
   r.how = d.action == Dispatcher::Action::Interpreted ? VmmStep::Interpreted : VmmStep::Reflected;
   r.halted = d.outcome.kind == Outcome::Halted;
   ++(r.how == VmmStep::Interpreted ? counts_.interpreted : counts_.reflected);
   to_real(r);
+  if (r.tried_direct)
+    r.real = real_.last();
+  else
+    r.real = Outcome{};
+  r.virt = d.outcome;
   return r;
 }
 
@@ -122,6 +164,7 @@ void Vmm::from_real(VmmStep& r) {
     if (c.memory) {
       auto [mi, addr] = real_.locate(c.loc);
       uint64_t v = real_.mem(mi, addr);
+      wrote(real_written_, mi, addr);
       if (mi != m_->code_mem) {
         virt_.set_mem(mi, addr, v);
         r.written.push_back({mi, addr});
@@ -130,8 +173,9 @@ void Vmm::from_real(VmmStep& r) {
         r.written.push_back({mi, addr - a.base});
       } else {
         r.violations.push_back({Violation::Isolation, true, 0, mi, addr, c.before, v});
-        outside_dirty_ = true;
+        continue;
       }
+      wrote(virt_written_, r.written.back().first, r.written.back().second);
       continue;
     }
     uint32_t cell = static_cast<uint32_t>(c.loc);
@@ -163,13 +207,15 @@ void Vmm::to_real(VmmStep& r) {
     }
     auto [mi, addr] = virt_.locate(c.loc);
     uint64_t v = virt_.mem(mi, addr);
+    wrote(virt_written_, mi, addr);
     if (mi != m_->code_mem) {
       real_.set_mem(mi, addr, v);
+      wrote(real_written_, mi, addr);
     } else if (addr < a.size) {
       real_.set_mem(mi, a.base + addr, v);
+      wrote(real_written_, mi, a.base + addr);
     } else {
       r.violations.push_back({Violation::Allocation, true, 0, mi, addr, c.before, v});
-      beyond_dirty_ = true;
       continue;
     }
     r.written.push_back({mi, addr});

@@ -15,6 +15,7 @@
 #include "vmm/interpreter.hpp"
 
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,12 @@ public:
   // same model: registers, and guest storage at [0, size) of its code memory).
   // False, with a reason, if the allocation or the state cannot be used.
   bool start(const machine::Machine& initial, std::string& error);
+  // The same for an `initial` whose memory differs from that of the previous
+  // start only at the units `changed` names (memory, virtual address): only
+  // those and the units the VM wrote since are copied. Fuzz runs are many and
+  // short, and copying whole memories would cost more than running them.
+  using Unit = std::pair<unsigned, uint64_t>;
+  bool restart(const machine::Machine& initial, std::span<const Unit> changed, std::string& error);
 
   // Runs one guest instruction. The record stays valid until the next step.
   const VmmStep& step();
@@ -85,6 +92,14 @@ public:
 private:
   void from_real(VmmStep& r); // direct execution's effects into V
   void to_real(VmmStep& r);   // the interpreter's effects on V into the real machine
+  bool begin(const machine::Machine& initial, const std::span<const Unit>* changed, std::string& error);
+  // Notes a unit written in V or in real memory (real address), for restart.
+  void wrote(std::vector<Unit>& list, unsigned mem, uint64_t addr) {
+    if (list.size() < max_written_)
+      list.push_back({mem, addr});
+    else
+      overflow_ = true; // a long run: the next start copies everything
+  }
 
   std::shared_ptr<const model::Model> m_;
   Strategy strategy_;
@@ -95,9 +110,11 @@ private:
   Counts counts_;
   VmmStep last_;
   uint64_t user_mode_ = 0; // the least privileged mode's code
-  // Whether a run wrote real memory outside the window (isolation) or V's
-  // memory past the guest's storage (allocation): start() then restores them.
-  bool outside_dirty_ = true, beyond_dirty_ = true;
+  // Units V and the real machine wrote since the last start (may repeat);
+  // overflow_ when there were too many to list, or before any start.
+  std::vector<Unit> virt_written_, real_written_;
+  size_t max_written_ = 0;
+  bool overflow_ = true;
 };
 
 } // namespace popek::vmm
