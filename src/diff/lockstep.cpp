@@ -42,17 +42,42 @@ double Result::efficiency() const {
 }
 
 Lockstep::Lockstep(std::shared_ptr<const model::Model> m, const Options& o)
-    : m_(m), opts_(o), native_(m), vmm_(m, o.strategy, o.allocation) {}
+    : m_(m), opts_(o), native_(m), vmm_(m, o.strategy, o.allocation) {
+  for (const model::Memory& mem : m->mems) max_written_ += mem.size;
+  native_.share_decode_cache(vmm_.real()); // every step decodes the same instruction on each side
+}
 
 bool Lockstep::start(const machine::Machine& initial, std::string& error) {
+  begin(initial, nullptr);
+  return vmm_.start(initial, error);
+}
+
+bool Lockstep::restart(const machine::Machine& initial, std::span<const vmm::Vmm::Unit> changed, std::string& error) {
+  begin(initial, &changed);
+  return vmm_.restart(initial, changed, error);
+}
+
+void Lockstep::begin(const machine::Machine& initial, const std::span<const vmm::Vmm::Unit>* changed) {
   native_.reset_registers();
   native_.copy_registers(initial);
-  for (unsigned mi = 0; mi < m_->mems.size(); ++mi) {
-    auto from = initial.mem_units(mi);
-    std::copy(from.begin(), from.end(), native_.mem_units(mi).begin());
+  if (!changed || overflow_) {
+    for (unsigned mi = 0; mi < m_->mems.size(); ++mi) {
+      auto from = initial.mem_units(mi);
+      std::copy(from.begin(), from.end(), native_.mem_units(mi).begin());
+    }
+  } else {
+    for (auto [mi, addr] : *changed) {
+      auto to = native_.mem_units(mi);
+      if (addr < to.size()) to[addr] = initial.mem(mi, addr);
+    }
+    for (uint64_t flat : native_written_) {
+      auto [mi, addr] = native_.locate(flat);
+      native_.mem_units(mi)[addr] = initial.mem(mi, addr);
+    }
   }
+  native_written_.clear();
+  overflow_ = false;
   steps_ = 0;
-  return vmm_.start(initial, error);
 }
 
 Lockstep::Step Lockstep::step() {
@@ -60,7 +85,14 @@ Lockstep::Step Lockstep::step() {
   auto vregs = v.reg_cells();
   before_.assign(vregs.begin(), vregs.end());
   uint64_t pc = v.pc();
-  machine::Outcome native = native_.step();
+  const machine::Outcome& native = native_.step_in_place();
+  for (const machine::Change& c : native_.changes()) {
+    if (!c.memory) continue;
+    if (native_written_.size() < max_written_)
+      native_written_.push_back(c.loc);
+    else
+      overflow_ = true; // a long run: the next start copies everything
+  }
   Step s{pc, native, vmm_.step(), nullptr};
   ++steps_;
   Divergence::Kind kind = compare(s.native, s.vmm);

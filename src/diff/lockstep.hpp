@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -67,11 +68,15 @@ public:
 
   // Starts both sides in the virtual state `initial` holds (see initial_state).
   bool start(const machine::Machine& initial, std::string& error);
+  // The same for an `initial` whose memory differs from that of the previous
+  // start only at the units `changed` names (memory, virtual address): only
+  // those and the units either side wrote since are copied (vmm::Vmm::restart).
+  bool restart(const machine::Machine& initial, std::span<const vmm::Vmm::Unit> changed, std::string& error);
 
   struct Step {
-    uint64_t pc = 0; // where the instruction was
-    machine::Outcome native;
-    const vmm::VmmStep& vmm; // valid until the next step
+    uint64_t pc = 0;                // where the instruction was
+    const machine::Outcome& native; // valid until the next step
+    const vmm::VmmStep& vmm;        // valid until the next step
     // Null unless this step diverged (a pointer, so the common step carries no
     // large empty record).
     std::unique_ptr<Divergence> divergence;
@@ -91,6 +96,8 @@ public:
   const Options& options() const { return opts_; }
 
 private:
+  // Sets the native side's registers and memory to `initial`'s (see restart).
+  void begin(const machine::Machine& initial, const std::span<const vmm::Vmm::Unit>* changed);
   // Fills comps_ with what differs after a step; returns the property broken.
   Divergence::Kind compare(const machine::Outcome& native, const vmm::VmmStep& vs);
 
@@ -101,6 +108,11 @@ private:
   uint64_t steps_ = 0;
   std::vector<uint64_t> before_;
   std::vector<Component> comps_; // reused every step: comparing allocates nothing
+  // Memory units the native side wrote since the last start (flat, may
+  // repeat); overflow_ when there were too many to list, or before any start.
+  std::vector<uint64_t> native_written_;
+  size_t max_written_ = 0;
+  bool overflow_ = true;
 };
 
 } // namespace popek::diff
