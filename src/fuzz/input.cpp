@@ -53,8 +53,14 @@ void parse_input(const model::Model& m, const vmm::Allocation& a, std::span<cons
 }
 
 std::vector<uint8_t> write_input(const Input& in) {
-  std::vector<uint8_t> out(kHeaderBytes + in.cells.size() * kCellBytes + in.units.size() * kUnitBytes +
-                           in.program.size() * kFetchUnitBytes);
+  std::vector<uint8_t> out;
+  write_input(in, out);
+  return out;
+}
+
+void write_input(const Input& in, std::vector<uint8_t>& out) {
+  out.resize(kHeaderBytes + in.cells.size() * kCellBytes + in.units.size() * kUnitBytes +
+             in.program.size() * kFetchUnitBytes);
   uint8_t* p = out.data();
   auto put = [&p](uint64_t v, size_t n) {
     for (size_t i = 0; i < n; ++i) *p++ = static_cast<uint8_t>(v >> (8 * i));
@@ -72,7 +78,6 @@ std::vector<uint8_t> write_input(const Input& in) {
     put(u.value, 8);
   }
   for (uint64_t u : in.program) put(u, 8);
-  return out;
 }
 
 uint64_t program_address(const std::shared_ptr<const model::Model>& m, const vmm::Allocation& a) {
@@ -86,6 +91,13 @@ void erase(const Input& in, const vmm::Allocation& a, uint64_t at, machine::Mach
   const uint64_t end = std::min<uint64_t>(a.size, at + in.program.size() * m.fetch_step);
   for (uint64_t x = at; x < end; ++x) out.set_mem(m.code_mem, x, 0);
   for (const Input::Unit& u : in.units) out.set_mem(u.mem, u.addr, 0);
+}
+
+void units_of(const Input& in, const model::Model& m, const vmm::Allocation& a, uint64_t at,
+              std::vector<std::pair<unsigned, uint64_t>>& out) {
+  const uint64_t end = std::min<uint64_t>(a.size, at + in.program.size() * m.fetch_step);
+  for (uint64_t x = at; x < end; ++x) out.push_back({m.code_mem, x});
+  for (const Input::Unit& u : in.units) out.push_back({u.mem, u.addr});
 }
 
 void apply(const Input& in, const vmm::Allocation& a, uint64_t at, machine::Machine& out, bool zeroed) {
@@ -106,7 +118,12 @@ void apply(const Input& in, const vmm::Allocation& a, uint64_t at, machine::Mach
     if (addr + units.size() > a.size) break;
     for (uint64_t u : units) out.set_mem(m.code_mem, addr++, u);
   }
-  out.set_cell(m.mode_register().slot, m.modes[in.mode].code);
+  // Mode 0 is the mode a new VM starts in (its `reset mode`, riscv's
+  // supervisor), then the others in order: an empty input is a new VM.
+  const uint32_t slot = m.mode_register().slot;
+  size_t first = 0;
+  while (first + 1 < m.modes.size() && m.modes[first].code != out.reg_cells()[slot]) ++first;
+  out.set_cell(slot, m.modes[(first + in.mode) % m.modes.size()].code);
   for (const Input::Cell& c : in.cells) out.set_cell(c.cell, c.value);
   for (const Input::Unit& u : in.units) out.set_mem(u.mem, u.addr, u.value);
 }

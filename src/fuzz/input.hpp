@@ -49,6 +49,8 @@ Input parse_input(const model::Model& m, const vmm::Allocation& a, std::span<con
 void parse_input(const model::Model& m, const vmm::Allocation& a, std::span<const uint8_t> bytes, Input& in);
 // The bytes of an input (parse_input gives it back for a normalized input).
 std::vector<uint8_t> write_input(const Input& in);
+// The same, into `out` (keeping its capacity).
+void write_input(const Input& in, std::vector<uint8_t>& out);
 
 // Where the program goes: the pc of a new VM (the model's reset state under
 // its `vmm reset`), as a code-memory address inside the VM's storage.
@@ -61,5 +63,8 @@ uint64_t program_address(const std::shared_ptr<const model::Model>& m, const vmm
 void apply(const Input& in, const vmm::Allocation& a, uint64_t at, machine::Machine& out, bool zeroed = false);
 // Zeroes the memory units apply(in, ...) wrote: cheaper than clearing all memory for the next input.
 void erase(const Input& in, const vmm::Allocation& a, uint64_t at, machine::Machine& out);
+// Appends the memory units apply(in, ...) may write (memory, address), the ones erase zeroes.
+void units_of(const Input& in, const model::Model& m, const vmm::Allocation& a, uint64_t at,
+              std::vector<std::pair<unsigned, uint64_t>>& out);
 
 } // namespace popek::fuzz

@@ -13,10 +13,15 @@ size_t pick(Rng& rng, size_t n) { return n ? static_cast<size_t>(rng() % n) : 0;
 bool chance(Rng& rng, unsigned one_in) { return rng() % one_in == 0; }
 
 // An instruction's bits split into fetch units, unit 0 most significant.
-std::vector<uint64_t> to_fetch_units(const model::Model& m, model::Bits raw, unsigned units) {
-  std::vector<uint64_t> out;
+void to_fetch_units(const model::Model& m, model::Bits raw, unsigned units, std::vector<uint64_t>& out) {
+  out.clear();
   for (unsigned j = 0; j < units; ++j)
     out.push_back(static_cast<uint64_t>(raw >> ((units - 1 - j) * m.fetch_unit)) & model::width_mask(m.fetch_unit));
+}
+
+std::vector<uint64_t> to_fetch_units(const model::Model& m, model::Bits raw, unsigned units) {
+  std::vector<uint64_t> out;
+  to_fetch_units(m, raw, units, out);
   return out;
 }
 
@@ -42,30 +47,38 @@ uint64_t Mutator::boundary(Rng& rng, unsigned width, uint64_t current) const {
   }
 }
 
-std::vector<uint64_t> Mutator::random_insn(Rng& rng, size_t insn) const {
+const std::vector<uint64_t>& Mutator::new_insn(Rng& rng, size_t insn) const {
   const model::Encoding& e = m_->insns[insn].enc;
   model::Bits raw = e.match;
   for (unsigned f = 0; f < e.fields.size(); ++f) raw = e.insert(f, boundary(rng, e.fields[f].width, 0), raw);
-  return to_fetch_units(*m_, raw, e.units);
+  to_fetch_units(*m_, raw, e.units, scratch_.units);
+  return scratch_.units;
 }
 
-std::vector<std::pair<size_t, size_t>> Mutator::split(const std::vector<uint64_t>& p) const {
-  std::vector<std::pair<size_t, size_t>> out;
-  out.reserve(p.size());
+std::vector<uint64_t> Mutator::random_insn(Rng& rng, size_t insn) const { return new_insn(rng, insn); }
+
+void Mutator::split(const std::vector<uint64_t>& p, std::vector<std::pair<size_t, size_t>>& out) const {
+  out.clear();
   if (decoder_.max_units() == 1) { // every instruction is one unit: nothing to decode
     for (size_t i = 0; i < p.size(); ++i) out.push_back({i, i + 1});
-    return out;
+    return;
   }
   for (size_t i = 0; i < p.size();) {
     size_t len = decoder_.decode({p.data() + i, p.size() - i}).units;
     out.push_back({i, i + len});
     i += len;
   }
+}
+
+std::vector<std::pair<size_t, size_t>> Mutator::split(const std::vector<uint64_t>& p) const {
+  std::vector<std::pair<size_t, size_t>> out;
+  split(p, out);
   return out;
 }
 
 void Mutator::change_field(Input& in, Rng& rng) const {
-  auto insns = split(in.program);
+  auto& insns = scratch_.more; // mutate_once's list is scratch_.insns
+  split(in.program, insns);
   if (insns.empty()) return;
   size_t s = insns[pick(rng, insns.size())].first;
   model::Decoder::Decoded d = decoder_.decode({in.program.data() + s, in.program.size() - s});
@@ -77,8 +90,8 @@ void Mutator::change_field(Input& in, Rng& rng) const {
   if (enc.fields.empty()) return;
   unsigned f = static_cast<unsigned>(pick(rng, enc.fields.size()));
   model::Bits raw = enc.insert(f, boundary(rng, enc.fields[f].width, enc.extract(f, d.raw)), d.raw);
-  auto units = to_fetch_units(*m_, raw, enc.units);
-  std::copy(units.begin(), units.end(), in.program.begin() + static_cast<long>(s));
+  to_fetch_units(*m_, raw, enc.units, scratch_.units);
+  std::copy(scratch_.units.begin(), scratch_.units.end(), in.program.begin() + static_cast<long>(s));
 }
 
 void Mutator::change_cell(Input& in, Rng& rng) const {
@@ -122,12 +135,13 @@ void Mutator::change_unit(Input& in, Rng& rng) const {
   case 1: u.value = boundary(rng, width, u.value); break;
   default: // an instruction as data: a word a PSW load or a jump may reach
     if (!m_->insns.empty() && u.mem == m_->code_mem)
-      u.value = random_insn(rng, pick(rng, m_->insns.size())).front() & model::width_mask(width);
+      u.value = new_insn(rng, pick(rng, m_->insns.size())).front() & model::width_mask(width);
   }
 }
 
 void Mutator::mutate_once(Input& in, Rng& rng) const {
-  auto insns = split(in.program);
+  auto& insns = scratch_.insns;
+  split(in.program, insns);
   auto insert_at = [&](size_t at, const std::vector<uint64_t>& units) {
     in.program.insert(in.program.begin() + static_cast<long>(at), units.begin(), units.end());
   };
@@ -138,7 +152,8 @@ void Mutator::mutate_once(Input& in, Rng& rng) const {
   case 0: // insert a new instruction
   case 1:
     if (grow && !m_->insns.empty()) {
-      insert_at(start_of(pick(rng, insns.size() + 1)), random_insn(rng, pick(rng, m_->insns.size())));
+      // (Which pick comes first is the compiler's choice, as it always was: seeded campaigns repeat per compiler.)
+      insert_at(start_of(pick(rng, insns.size() + 1)), new_insn(rng, pick(rng, m_->insns.size())));
       return;
     }
     [[fallthrough]];
@@ -146,7 +161,7 @@ void Mutator::mutate_once(Input& in, Rng& rng) const {
     if (!insns.empty() && !m_->insns.empty()) {
       auto [s, e] = insns[pick(rng, insns.size())];
       in.program.erase(in.program.begin() + static_cast<long>(s), in.program.begin() + static_cast<long>(e));
-      insert_at(s, random_insn(rng, pick(rng, m_->insns.size())));
+      insert_at(s, new_insn(rng, pick(rng, m_->insns.size())));
       return;
     }
     return;
@@ -159,7 +174,8 @@ void Mutator::mutate_once(Input& in, Rng& rng) const {
   case 4: // duplicate one elsewhere
     if (grow && !insns.empty()) {
       auto [s, e] = insns[pick(rng, insns.size())];
-      std::vector<uint64_t> copy(in.program.begin() + static_cast<long>(s), in.program.begin() + static_cast<long>(e));
+      std::vector<uint64_t>& copy = scratch_.program;
+      copy.assign(in.program.begin() + static_cast<long>(s), in.program.begin() + static_cast<long>(e));
       insert_at(start_of(pick(rng, insns.size() + 1)), copy);
     }
     return;
@@ -168,7 +184,8 @@ void Mutator::mutate_once(Input& in, Rng& rng) const {
       size_t i = pick(rng, insns.size()), j = pick(rng, insns.size());
       if (i > j) std::swap(i, j);
       if (i == j) return;
-      std::vector<uint64_t> p(in.program.begin(), in.program.begin() + static_cast<long>(insns[i].first));
+      std::vector<uint64_t>& p = scratch_.program;
+      p.assign(in.program.begin(), in.program.begin() + static_cast<long>(insns[i].first));
       auto append = [&](std::pair<size_t, size_t> r) {
         p.insert(p.end(), in.program.begin() + static_cast<long>(r.first),
                  in.program.begin() + static_cast<long>(r.second));
@@ -177,7 +194,7 @@ void Mutator::mutate_once(Input& in, Rng& rng) const {
       append({insns[i].second, insns[j].first});
       append(insns[i]);
       append({insns[j].second, in.program.size()});
-      in.program = std::move(p);
+      in.program.swap(p);
     }
     return;
   case 6:
@@ -194,7 +211,8 @@ void Mutator::mutate_once(Input& in, Rng& rng) const {
 }
 
 size_t Mutator::fit(const Input& in, uint8_t* data, size_t max_size) const {
-  std::vector<uint8_t> bytes = write_input(in);
+  std::vector<uint8_t>& bytes = scratch_.bytes;
+  write_input(in, bytes);
   if (bytes.size() > max_size) { // drop instructions, then units and cells, until it fits
     Input t = in;
     while (bytes.size() > max_size && (!t.program.empty() || !t.units.empty() || !t.cells.empty())) {
@@ -204,7 +222,7 @@ size_t Mutator::fit(const Input& in, uint8_t* data, size_t max_size) const {
         t.units.pop_back();
       else
         t.cells.pop_back();
-      bytes = write_input(t);
+      write_input(t, bytes);
     }
   }
   size_t n = std::min(bytes.size(), max_size);
@@ -215,12 +233,14 @@ size_t Mutator::fit(const Input& in, uint8_t* data, size_t max_size) const {
 size_t Mutator::mutate(uint8_t* data, size_t size, size_t max_size, unsigned seed, ByteMutate bytes) const {
   Rng rng(seed);
   if (bytes && chance(rng, 8)) return bytes(data, size, max_size);
-  Input in = parse_input(*m_, alloc_, {data, size});
+  Input& in = scratch_.in;
+  parse_input(*m_, alloc_, {data, size}, in);
   if (exact_) { // benchmarks: keep exactly `exact_` instructions
-    auto insns = split(in.program);
+    auto& insns = scratch_.insns;
+    split(in.program, insns);
     if (insns.size() > exact_) in.program.resize(insns[exact_].first);
     for (size_t k = insns.size(); k < exact_ && !m_->insns.empty(); ++k) {
-      auto u = random_insn(rng, pick(rng, m_->insns.size()));
+      const auto& u = new_insn(rng, pick(rng, m_->insns.size()));
       in.program.insert(in.program.end(), u.begin(), u.end());
     }
   }
@@ -232,13 +252,18 @@ size_t Mutator::mutate(uint8_t* data, size_t size, size_t max_size, unsigned see
 size_t Mutator::cross_over(std::span<const uint8_t> a, std::span<const uint8_t> b, uint8_t* out, size_t max_size,
                            unsigned seed) const {
   Rng rng(seed);
-  Input x = parse_input(*m_, alloc_, a), y = parse_input(*m_, alloc_, b);
-  auto xs = split(x.program), ys = split(y.program);
+  Input &x = scratch_.in, &y = scratch_.other;
+  parse_input(*m_, alloc_, a, x);
+  parse_input(*m_, alloc_, b, y);
+  auto &xs = scratch_.insns, &ys = scratch_.more;
+  split(x.program, xs);
+  split(y.program, ys);
   size_t cut_x = xs.empty() ? 0 : xs[pick(rng, xs.size())].first;
   size_t cut_y = ys.empty() ? 0 : ys[pick(rng, ys.size())].first;
   x.program.resize(cut_x);
   x.program.insert(x.program.end(), y.program.begin() + static_cast<long>(cut_y), y.program.end());
-  auto all = split(x.program);
+  auto& all = scratch_.insns;
+  split(x.program, all);
   size_t limit = exact_ ? exact_ : max_insns_;
   if (all.size() > limit) x.program.resize(all[limit].first);
   return fit(x, out, max_size);

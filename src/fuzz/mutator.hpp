@@ -38,6 +38,7 @@ public:
   using ByteMutate = size_t (*)(uint8_t* data, size_t size, size_t max_size);
 
   // Mutates data[0, size) in place; returns the new size, at most `max_size`.
+  // One call at a time (libFuzzer's fuzzing thread): both share scratch space.
   size_t mutate(uint8_t* data, size_t size, size_t max_size, unsigned seed, ByteMutate bytes = nullptr) const;
   // A child of two inputs: state from one, program spliced from both.
   size_t cross_over(std::span<const uint8_t> a, std::span<const uint8_t> b, uint8_t* out, size_t max_size,
@@ -50,6 +51,10 @@ public:
 
 private:
   void mutate_once(Input& in, Rng& rng) const;
+  // random_insn and split into scratch space: a mutation is paid once per run,
+  // so it allocates nothing once warm.
+  const std::vector<uint64_t>& new_insn(Rng& rng, size_t insn) const; // into scratch_.units
+  void split(const std::vector<uint64_t>& program, std::vector<std::pair<size_t, size_t>>& out) const;
   void change_field(Input& in, Rng& rng) const;
   void change_cell(Input& in, Rng& rng) const;
   void change_unit(Input& in, Rng& rng) const;
@@ -60,6 +65,13 @@ private:
   model::Decoder decoder_;
   vmm::Allocation alloc_;
   unsigned max_insns_, exact_;
+  struct Scratch {
+    Input in, other;
+    std::vector<std::pair<size_t, size_t>> insns, more;
+    std::vector<uint64_t> units, program;
+    std::vector<uint8_t> bytes;
+  };
+  mutable Scratch scratch_;
 };
 
 // A libFuzzer dictionary (-dict) for model `m`: each instruction's fixed bits,

@@ -69,6 +69,7 @@ private:
   std::optional<Findings> findings_;
   uint64_t program_at_ = 0;
   Input input_; // reused: a run allocates nothing once warm
+  std::vector<vmm::Vmm::Unit> changed_;
   std::vector<uint8_t> counters_, seen_;
   uint64_t runs_ = 0;
   diff::Divergence last_;
