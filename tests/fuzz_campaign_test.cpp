@@ -122,6 +122,22 @@ TEST_F(FuzzCampaign, Pdp10CampaignFindsWhatTheProofExpectationFlags) {
   EXPECT_TRUE(found_insns(hy).empty()) << h.out;
 }
 
+// A riscv VM starts in supervisor mode, its machine mode is ill formed: input
+// mode 0 is the VM's own start mode, so libFuzzer's first (empty) input is a
+// new VM and the campaign runs. RISC-V is virtualizable: nothing diverges.
+TEST_F(FuzzCampaign, RiscvCampaignStartsFromNewVmsAndFindsNothing) {
+  std::string findings = dir_ + "/findings", json = dir_ + "/summary.json";
+  CliResult r =
+      run_popek("fuzz riscv --strict --runs 50000 --seed 1 --quiet --findings " + findings + " --json " + json);
+  ASSERT_EQ(r.rc, 0) << r.out << r.err;
+  nlohmann::json j = nlohmann::json::parse(slurp(json));
+  EXPECT_EQ(j["runs"], 50000);
+  EXPECT_EQ(j["divergent"], 0);
+  EXPECT_LT(j["rejected"].get<int>(), 50000 / 4); // most inputs are well formed
+  EXPECT_EQ(j["coverage"]["instructions_executed"], j["coverage"]["instructions"]);
+  EXPECT_TRUE(found_insns(findings).empty());
+}
+
 TEST_F(FuzzCampaign, StrictCampaignOnPgFindsNothing) {
   for (const char* vmm : {"trap-emulate", "hybrid"}) {
     std::string findings = dir_ + "/" + vmm;

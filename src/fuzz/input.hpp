@@ -22,7 +22,7 @@
 namespace popek::fuzz {
 
 struct Input {
-  unsigned mode = 0; // index into the model's modes
+  unsigned mode = 0; // 0: the mode a new VM starts in; then the model's other modes in order
   struct Cell {
     uint32_t cell = 0;
     uint64_t value = 0;
