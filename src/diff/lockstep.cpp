@@ -87,7 +87,7 @@ Lockstep::Step Lockstep::step() {
   uint64_t pc = v.pc();
   const machine::Outcome& native = native_.step_in_place();
   for (const machine::Change& c : native_.changes()) {
-    if (!c.memory) continue;
+    if (!c.memory || (!native_written_.empty() && native_written_.back() == c.loc)) continue;
     if (native_written_.size() < max_written_)
       native_written_.push_back(c.loc);
     else

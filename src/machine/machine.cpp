@@ -149,12 +149,6 @@ void Machine::set_mem(unsigned memory, uint64_t addr, uint64_t v) {
   mem_[layout_.mem_base[memory] + (addr & (mem.size - 1))] = v & width_mask(mem.unit);
 }
 
-std::pair<unsigned, uint64_t> Machine::locate(uint64_t flat) const {
-  unsigned i = 0;
-  while (i + 1 < layout_.mem_base.size() && flat >= layout_.mem_base[i + 1]) ++i;
-  return {i, flat - layout_.mem_base[i]};
-}
-
 std::pair<unsigned, unsigned> Machine::reg_of_cell(uint64_t cell) const {
   unsigned r = reg_of_cell_[cell];
   return {r, static_cast<unsigned>(cell - m_->regs[r].slot)};

@@ -136,7 +136,11 @@ public:
   // Locations changed by the last execute()/step(), oldest first (may repeat).
   std::span<const Change> changes() const { return {log_.data(), ctx_.log_n}; }
   // Memory number and address of a Change::loc for memory.
-  std::pair<unsigned, uint64_t> locate(uint64_t flat) const;
+  std::pair<unsigned, uint64_t> locate(uint64_t flat) const {
+    unsigned i = 0;
+    while (i + 1 < layout_.mem_base.size() && flat >= layout_.mem_base[i + 1]) ++i;
+    return {i, flat - layout_.mem_base[i]};
+  }
   // The register and entry that own a register cell.
   std::pair<unsigned, unsigned> reg_of_cell(uint64_t cell) const;
 

@@ -7,6 +7,7 @@
 
 #include "machine/machine.hpp"
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -35,10 +36,14 @@ public:
 private:
   Allocation a_;
   std::vector<uint64_t> installed_;
-  // The last virtual registers installed (or refused) and what they gave: when
-  // the model's vmm routines read registers only (Machine::vmm_reads_memory),
-  // the result is a function of them.
-  bool memo_ok_ = false, memo_wellformed_ = false;
+  // The last few virtual register sets installed (or refused) and what they
+  // gave: when the model's vmm routines read registers only
+  // (Machine::vmm_reads_memory), the result is a function of them. Entry e
+  // holds cells [e * n, (e + 1) * n) of each array, n cells a register set.
+  static constexpr size_t kMemo = 4;
+  bool remember_ = false;
+  size_t last_ = 0, next_ = 0; // the entry used last; the one to replace next
+  std::array<bool, kMemo> memo_used_{}, memo_wellformed_{};
   std::vector<uint64_t> memo_virt_, memo_real_, memo_installed_;
 };
 

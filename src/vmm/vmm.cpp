@@ -193,16 +193,13 @@ void Vmm::to_real(VmmStep& r) {
   const Allocation& a = alloc_.allocation();
   // An interpreted instruction that wrote no system bits leaves real(V)'s
   // system state as installed: copying the registers it wrote is enough.
-  // Otherwise (a system write, or a reflected trap) real(V) is installed anew.
-  bool system = r.how != VmmStep::Interpreted;
-  auto cells = virt_.reg_cells();
+  // Otherwise (a system write, or a reflected trap) real(V) is installed anew,
+  // which copies every register.
+  bool system = r.how != VmmStep::Interpreted, registers = false;
   for (const machine::Change& c : virt_.changes()) {
     if (!c.memory) {
-      uint32_t cell = static_cast<uint32_t>(c.loc);
-      if (real_.system_mask(cell) != 0)
-        system = true;
-      else
-        real_.set_cell(cell, cells[cell]);
+      registers = true;
+      system |= real_.system_mask(static_cast<uint32_t>(c.loc)) != 0;
       continue;
     }
     auto [mi, addr] = virt_.locate(c.loc);
@@ -220,7 +217,14 @@ void Vmm::to_real(VmmStep& r) {
     }
     r.written.push_back({mi, addr});
   }
-  if (system && !alloc_.install(virt_, real_)) r.violations.push_back({Violation::Allocation, false, 0, 0, 0, 0, 0});
+  if (system && alloc_.install(virt_, real_)) return;
+  if (system) r.violations.push_back({Violation::Allocation, false, 0, 0, 0, 0, 0});
+  if (!registers) return;
+  auto cells = virt_.reg_cells(); // the ordinary registers written (all of them, when the allocator refused V)
+  for (const machine::Change& c : virt_.changes()) {
+    uint32_t cell = static_cast<uint32_t>(c.loc);
+    if (!c.memory && real_.system_mask(cell) == 0) real_.set_cell(cell, cells[cell]);
+  }
 }
 
 } // namespace popek::vmm

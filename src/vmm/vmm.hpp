@@ -95,6 +95,7 @@ private:
   bool begin(const machine::Machine& initial, const std::span<const Unit>* changed, std::string& error);
   // Notes a unit written in V or in real memory (real address), for restart.
   void wrote(std::vector<Unit>& list, unsigned mem, uint64_t addr) {
+    if (!list.empty() && list.back() == Unit{mem, addr}) return; // a trap loop stores one PSW again and again
     if (list.size() < max_written_)
       list.push_back({mem, addr});
     else
