@@ -94,9 +94,9 @@ void erase(const Input& in, const vmm::Allocation& a, uint64_t at, machine::Mach
 }
 
 void units_of(const Input& in, const model::Model& m, const vmm::Allocation& a, uint64_t at,
-              std::vector<std::pair<unsigned, uint64_t>>& out) {
+              std::vector<std::pair<unsigned, uint64_t>>& out, size_t skip) {
   const uint64_t end = std::min<uint64_t>(a.size, at + in.program.size() * m.fetch_step);
-  for (uint64_t x = at; x < end; ++x) out.push_back({m.code_mem, x});
+  for (uint64_t x = at + skip * m.fetch_step; x < end; ++x) out.push_back({m.code_mem, x});
   for (const Input::Unit& u : in.units) out.push_back({u.mem, u.addr});
 }
 

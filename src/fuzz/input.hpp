@@ -63,8 +63,9 @@ uint64_t program_address(const std::shared_ptr<const model::Model>& m, const vmm
 void apply(const Input& in, const vmm::Allocation& a, uint64_t at, machine::Machine& out, bool zeroed = false);
 // Zeroes the memory units apply(in, ...) wrote: cheaper than clearing all memory for the next input.
 void erase(const Input& in, const vmm::Allocation& a, uint64_t at, machine::Machine& out);
-// Appends the memory units apply(in, ...) may write (memory, address), the ones erase zeroes.
+// Appends the memory units apply(in, ...) may write (memory, address), the
+// ones erase zeroes; the program's from the `skip`th fetch unit on.
 void units_of(const Input& in, const model::Model& m, const vmm::Allocation& a, uint64_t at,
-              std::vector<std::pair<unsigned, uint64_t>>& out);
+              std::vector<std::pair<unsigned, uint64_t>>& out, size_t skip = 0);
 
 } // namespace popek::fuzz

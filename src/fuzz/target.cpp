@@ -22,14 +22,16 @@ Target::Target(std::shared_ptr<const model::Model> m, const TargetOptions& o)
 
 Target::Result Target::run(std::span<const uint8_t> bytes) {
   std::memset(counters_.data(), 0, counters_.size());
-  // The initial state differs from the last run's only at the units of both inputs.
+  // The initial state differs from the last run's only at the units of both
+  // inputs (the program's the longer one's: both start at the same address).
   changed_.clear();
-  units_of(input_, *m_, alloc_, program_at_, changed_);
-  erase(input_, alloc_, program_at_, *initial_); // the last run's units: memory is all zero again
-  parse_input(*m_, alloc_, bytes, input_);
   const Input& in = input_;
-  apply(in, alloc_, program_at_, *initial_, true);
+  const size_t last_program = in.program.size();
   units_of(in, *m_, alloc_, program_at_, changed_);
+  erase(in, alloc_, program_at_, *initial_); // the last run's units: memory is all zero again
+  parse_input(*m_, alloc_, bytes, input_);
+  apply(in, alloc_, program_at_, *initial_, true);
+  units_of(in, *m_, alloc_, program_at_, changed_, last_program);
   ++runs_;
   if (!lockstep_->restart(*initial_, changed_, start_error_)) return Rejected;
   uint64_t budget = opts_.max_steps ? opts_.max_steps : in.program.size() + 8;
