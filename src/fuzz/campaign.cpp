@@ -38,9 +38,21 @@ std::string self_exe() {
   return ec ? "popek" : p.string();
 }
 
-std::string make_state_dir(std::string& error) {
+// The campaign's scratch folder (settings, statistics, log and, without
+// --corpus, the corpus): $TMPDIR, else memory (/dev/shm) where there is one,
+// else /tmp. libFuzzer creates a file for every input it keeps and deletes
+// one for every input it replaces by a smaller one; on a disk file system
+// (ext4) creating them cost about 7% of a campaign's time.
+std::string temp_root() {
   const char* tmp = std::getenv("TMPDIR");
-  std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/popek-fuzz.XXXXXX";
+  if (tmp && *tmp) return tmp;
+  std::error_code ec;
+  if (fs::is_directory("/dev/shm", ec) && access("/dev/shm", W_OK | X_OK) == 0) return "/dev/shm";
+  return "/tmp";
+}
+
+std::string make_state_dir(std::string& error) {
+  std::string pattern = temp_root() + "/popek-fuzz.XXXXXX";
   std::vector<char> buf(pattern.begin(), pattern.end());
   buf.push_back('\0');
   if (!mkdtemp(buf.data())) {
