@@ -115,6 +115,7 @@ Divergence::Kind Lockstep::compare(const machine::Outcome& native, const vmm::Vm
   const machine::Machine& v = vmm_.virtual_state();
   // The VMM's own properties first: they are broken whatever the results.
   for (vmm::Violation::Kind k : {vmm::Violation::Isolation, vmm::Violation::ResourceControl}) {
+    if (vs.violations.empty()) break; // the common step: none
     for (const vmm::Violation& x : vs.violations) {
       if (x.kind != k) continue;
       Component c;

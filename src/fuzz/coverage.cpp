@@ -8,27 +8,12 @@
 
 namespace popek::fuzz {
 
-namespace {
-constexpr size_t kHows = 3;  // direct, interpreted, reflected
-constexpr size_t kKinds = 4; // equivalence, resource control, isolation, allocation
-} // namespace
-
-CoverageMap::CoverageMap(const model::Model& m) : m_(m), branches_(model::number_branches(m)) {
+CoverageMap::CoverageMap(const model::Model& m) : m_(m), ninsns_(m.insns.size()), branches_(model::number_branches(m)) {
   classes_ = 2 + m.traps.size();
   size_t slots = m.insns.size() + 2;
   outcomes_ = branches_.arms();
   divergences_ = outcomes_ + slots * classes_ * kHows;
   size_ = divergences_ + slots * kKinds;
-}
-
-size_t CoverageMap::slot(const machine::Outcome& o) const {
-  if (o.insn >= 0) return static_cast<size_t>(o.insn);
-  return o.stage == machine::Outcome::Fetch ? m_.insns.size() : m_.insns.size() + 1;
-}
-
-uint32_t CoverageMap::outcome(const machine::Outcome& o, vmm::VmmStep::How how) const {
-  size_t cls = o.kind == machine::Outcome::Completed ? 0 : o.kind == machine::Outcome::Halted ? 1 : 2 + o.cause;
-  return static_cast<uint32_t>(outcomes_ + (slot(o) * classes_ + cls) * kHows + static_cast<size_t>(how));
 }
 
 uint32_t CoverageMap::divergence(const machine::Outcome& o, diff::Divergence::Kind k) const {

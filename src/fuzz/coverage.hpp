@@ -25,7 +25,12 @@ public:
   const model::Branches& branches() const { return branches_; }
 
   // The counter of a step's outcome, and of a divergence at a step.
-  uint32_t outcome(const machine::Outcome& native, vmm::VmmStep::How how) const;
+  uint32_t outcome(const machine::Outcome& native, vmm::VmmStep::How how) const { // inline: one per step
+    size_t cls = native.kind == machine::Outcome::Completed ? 0
+                 : native.kind == machine::Outcome::Halted  ? 1
+                                                            : 2 + native.cause;
+    return static_cast<uint32_t>(outcomes_ + (slot(native) * classes_ + cls) * kHows + static_cast<size_t>(how));
+  }
   uint32_t divergence(const machine::Outcome& native, diff::Divergence::Kind kind) const;
 
   // The instruction a counter belongs to: an index, or ninsns for "(fetch)"
@@ -39,8 +44,14 @@ public:
   std::string arm_name(uint32_t arm) const;
 
 private:
-  size_t slot(const machine::Outcome& native) const; // routine slot of an outcome
+  size_t slot(const machine::Outcome& o) const { // routine slot of an outcome
+    if (o.insn >= 0) return static_cast<size_t>(o.insn);
+    return o.stage == machine::Outcome::Fetch ? ninsns_ : ninsns_ + 1;
+  }
+  static constexpr size_t kHows = 3;  // direct, interpreted, reflected
+  static constexpr size_t kKinds = 4; // equivalence, resource control, isolation, allocation
   const model::Model& m_;
+  size_t ninsns_ = 0;
   model::Branches branches_;
   size_t classes_ = 0; // outcome classes: completes, halts, then one per trap cause
   size_t outcomes_ = 0, divergences_ = 0, size_ = 0;

@@ -3,6 +3,8 @@
 #include "asm/image.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 
 namespace popek::fuzz {
 
@@ -10,9 +12,16 @@ namespace {
 
 uint64_t le(std::span<const uint8_t> b, size_t at, size_t n) {
   uint64_t v = 0;
+  if (std::endian::native == std::endian::little && n == 8) { // every program slot and value: one load
+    std::memcpy(&v, b.data() + at, 8);
+    return v;
+  }
   for (size_t i = 0; i < n; ++i) v |= uint64_t{b[at + i]} << (8 * i);
   return v;
 }
+
+// x % n, without a division when n is a power of two (storage sizes usually are).
+uint64_t wrap(uint64_t x, uint64_t n) { return (n & (n - 1)) == 0 ? x & (n - 1) : x % n; }
 
 uint64_t cell_mask(const model::Model& m, uint32_t cell) { return model::width_mask(m.reg_of_cell(cell).width); }
 
@@ -35,16 +44,16 @@ void parse_input(const model::Model& m, const vmm::Allocation& a, std::span<cons
   in.units.clear();
   in.program.clear();
   if (b.size() < kHeaderBytes) return;
-  in.mode = b[0] % m.modes.size();
+  in.mode = static_cast<unsigned>(wrap(b[0], m.modes.size()));
   size_t ncells = b[1] % (kMaxCells + 1), nunits = b[2] % (kMaxUnits + 1);
   size_t at = kHeaderBytes;
   for (size_t i = 0; i < ncells && at + kCellBytes <= b.size(); ++i, at += kCellBytes) {
-    uint32_t cell = static_cast<uint32_t>(le(b, at, 2) % m.nslots);
+    uint32_t cell = static_cast<uint32_t>(wrap(le(b, at, 2), m.nslots));
     in.cells.push_back({cell, le(b, at + 2, 8) & cell_mask(m, cell)});
   }
   for (size_t i = 0; i < nunits && at + kUnitBytes <= b.size(); ++i, at += kUnitBytes) {
-    unsigned mem = b[at] % m.mems.size();
-    uint64_t addr = le(b, at + 1, 3) % unit_range(m, a, mem);
+    unsigned mem = static_cast<unsigned>(wrap(b[at], m.mems.size()));
+    uint64_t addr = wrap(le(b, at + 1, 3), unit_range(m, a, mem));
     in.units.push_back({mem, addr, le(b, at + 4, 8) & model::width_mask(m.mems[mem].unit)});
   }
   in.program.reserve((b.size() - at) / kFetchUnitBytes);
@@ -63,6 +72,11 @@ void write_input(const Input& in, std::vector<uint8_t>& out) {
              in.program.size() * kFetchUnitBytes);
   uint8_t* p = out.data();
   auto put = [&p](uint64_t v, size_t n) {
+    if (std::endian::native == std::endian::little && n == 8) { // every program slot and value: one store
+      std::memcpy(p, &v, 8);
+      p += 8;
+      return;
+    }
     for (size_t i = 0; i < n; ++i) *p++ = static_cast<uint8_t>(v >> (8 * i));
   };
   put(in.mode, 1);
@@ -107,6 +121,11 @@ void apply(const Input& in, const vmm::Allocation& a, uint64_t at, machine::Mach
   else
     out.reset();
   if (m.vmm.present) out.apply_vmm_reset(a.base, a.size);
+  place(in, a, at, out);
+}
+
+void place(const Input& in, const vmm::Allocation& a, uint64_t at, machine::Machine& out) {
+  const model::Model& m = out.model();
   uint64_t addr = at;
   for (uint64_t fu : in.program) {
     if (m.fetch_step == 1) { // one memory unit per fetch unit: the common case, without allocating

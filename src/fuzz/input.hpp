@@ -61,6 +61,9 @@ uint64_t program_address(const std::shared_ptr<const model::Model>& m, const vmm
 // storage are dropped), then the mode, the cells and the units, in that order.
 // `zeroed`: out's memory is already all zero (see erase), so only its registers are reset.
 void apply(const Input& in, const vmm::Allocation& a, uint64_t at, machine::Machine& out, bool zeroed = false);
+// apply() without the reset: for an `out` that already holds a new VM's
+// registers, places the program, the mode, the cells and the units.
+void place(const Input& in, const vmm::Allocation& a, uint64_t at, machine::Machine& out);
 // Zeroes the memory units apply(in, ...) wrote: cheaper than clearing all memory for the next input.
 void erase(const Input& in, const vmm::Allocation& a, uint64_t at, machine::Machine& out);
 // Appends the memory units apply(in, ...) may write (memory, address), the

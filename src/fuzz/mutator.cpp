@@ -58,11 +58,12 @@ const std::vector<uint64_t>& Mutator::new_insn(Rng& rng, size_t insn) const {
 std::vector<uint64_t> Mutator::random_insn(Rng& rng, size_t insn) const { return new_insn(rng, insn); }
 
 void Mutator::split(const std::vector<uint64_t>& p, std::vector<std::pair<size_t, size_t>>& out) const {
-  out.clear();
   if (decoder_.max_units() == 1) { // every instruction is one unit: nothing to decode
-    for (size_t i = 0; i < p.size(); ++i) out.push_back({i, i + 1});
+    out.resize(p.size());
+    for (size_t i = 0; i < p.size(); ++i) out[i] = {i, i + 1};
     return;
   }
+  out.clear();
   for (size_t i = 0; i < p.size();) {
     size_t len = decoder_.decode({p.data() + i, p.size() - i}).units;
     out.push_back({i, i + len});

@@ -13,6 +13,10 @@ Target::Target(std::shared_ptr<const model::Model> m, const TargetOptions& o)
   lo.allocation = alloc_;
   lockstep_.emplace(m_, lo);
   initial_.emplace(m_); // all zero, as erase() leaves it after each run
+  // A new VM's registers, set for every run (cheaper than running the model's vmm reset again).
+  initial_->reset_registers();
+  if (m_->vmm.present) initial_->apply_vmm_reset(alloc_.base, alloc_.size);
+  new_vm_.assign(initial_->reg_cells().begin(), initial_->reg_cells().end());
   program_at_ = program_address(m_, alloc_);
   counters_.assign(map_.size(), 0);
   seen_.assign(map_.size(), 0);
@@ -30,7 +34,8 @@ Target::Result Target::run(std::span<const uint8_t> bytes) {
   units_of(in, *m_, alloc_, program_at_, changed_);
   erase(in, alloc_, program_at_, *initial_); // the last run's units: memory is all zero again
   parse_input(*m_, alloc_, bytes, input_);
-  apply(in, alloc_, program_at_, *initial_, true);
+  initial_->set_register_cells(new_vm_);
+  place(in, alloc_, program_at_, *initial_); // apply(), from the new VM's registers
   units_of(in, *m_, alloc_, program_at_, changed_, last_program);
   ++runs_;
   if (!lockstep_->restart(*initial_, changed_, start_error_)) return Rejected;

@@ -70,6 +70,7 @@ private:
   uint64_t program_at_ = 0;
   Input input_; // reused: a run allocates nothing once warm
   std::vector<vmm::Vmm::Unit> changed_;
+  std::vector<uint64_t> new_vm_; // register cells of a new VM (apply's reset and vmm reset)
   std::vector<uint8_t> counters_, seen_;
   uint64_t runs_ = 0;
   diff::Divergence last_;

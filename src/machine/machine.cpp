@@ -144,11 +144,6 @@ void Machine::set_reg(unsigned r, uint64_t v, unsigned i) {
   if (!native_) refresh(r);
 }
 
-void Machine::set_mem(unsigned memory, uint64_t addr, uint64_t v) {
-  const model::Memory& mem = m_->mems[memory];
-  mem_[layout_.mem_base[memory] + (addr & (mem.size - 1))] = v & width_mask(mem.unit);
-}
-
 std::pair<unsigned, unsigned> Machine::reg_of_cell(uint64_t cell) const {
   unsigned r = reg_of_cell_[cell];
   return {r, static_cast<unsigned>(cell - m_->regs[r].slot)};

@@ -54,7 +54,10 @@ public:
   uint64_t mode() const { return reg(m_->mode_reg); }
   uint64_t pc() const { return reg(m_->pc_reg); }
   uint64_t mem(unsigned memory, uint64_t addr) const { return mem_[layout_.mem_base[memory] + addr]; }
-  void set_mem(unsigned memory, uint64_t addr, uint64_t v);
+  void set_mem(unsigned memory, uint64_t addr, uint64_t v) { // inline: a fuzz run makes dozens
+    const model::Memory& mem = m_->mems[memory];
+    mem_[layout_.mem_base[memory] + (addr & (mem.size - 1))] = v & model::width_mask(mem.unit);
+  }
   // A whole memory's units, for bulk copies (values must fit the memory's unit width).
   std::span<const uint64_t> mem_units(unsigned memory) const {
     return {mem_.data() + layout_.mem_base[memory], m_->mems[memory].size};
