@@ -85,6 +85,23 @@ TEST(AsmLittleEndian, RegisterFileOperands) {
   EXPECT_NE(dis.find("        fmv f1, zero "), std::string::npos) << dis;
 }
 
+// Two register files whose names differ can share a template shape: x86's
+// `push {s:sreg}` and `push {d:r}` are told apart by the name written.
+TEST(AsmX86, RegisterFilesWithDisjointNamesShareATemplateShape) {
+  auto m = test::load("models/x86.isa");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(units_of(*m, "push es").at(0), 0x06u);
+  EXPECT_EQ(units_of(*m, "push ds").at(0), 0x1eu);
+  EXPECT_EQ(units_of(*m, "push eax").at(0), 0x50u);
+  EXPECT_EQ(units_of(*m, "push edi").at(0), 0x57u);
+  EXPECT_EQ(units_of(*m, "mov eax, ss").at(1), 0xd0u); // 8c /r: mod 11, reg 2 (ss), r/m 0 (eax)
+  std::string dis = assembler::disassemble(*m, test::assemble(*m, "push cs\npush ebx\nmov ds, ecx"));
+  EXPECT_NE(dis.find("push cs "), std::string::npos) << dis;
+  EXPECT_NE(dis.find("push ebx "), std::string::npos) << dis;
+  EXPECT_NE(dis.find("mov ds, ecx "), std::string::npos) << dis;
+  EXPECT_EQ(test::assemble_error(*m, "push fs"), "test.s:1:6: expected a register of 'sreg', found 'fs'");
+}
+
 TEST(AsmLittleEndian, DisassemblyPrintsUnitsForDataThatDoesNotDecode) {
   auto m = test::load_text(kLe32);
   ASSERT_TRUE(m);

@@ -70,7 +70,7 @@ TEST(Cli, BadInputExitsWith2AndSaysWhere) {
 
   auto model = run_popek("show nosuchmodel");
   EXPECT_EQ(model.rc, 2);
-  EXPECT_NE(model.err.find("unknown model 'nosuchmodel' (bundled: pdp10, pg, pg_getmode"), std::string::npos)
+  EXPECT_NE(model.err.find("unknown model 'nosuchmodel' (bundled: armv7, pdp10, pg, pg_getmode"), std::string::npos)
       << model.err;
 
   auto asm_err = run_popek("asm pg -", ""); // an empty image is fine

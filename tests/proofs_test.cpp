@@ -27,12 +27,19 @@ TEST(Proofs, EveryBundledModelWithAVmmHasAnExpectation) {
     EXPECT_TRUE(fs::exists(test::path("proofs/" + m + ".expect"))) << "proofs/" << m << ".expect is missing";
 }
 
-TEST(Proofs, ClassifyConcludesWhatEachExpectationRecords) {
-  for (const std::string& m : provable_models()) {
-    test::CliResult r = test::run_popek("classify " + m + " --jobs 2 --expect proofs/" + m + ".expect");
-    EXPECT_EQ(r.rc, 0) << m << ":\n" << r.err;
-  }
+// One test per model, so that ctest spreads them over the cores (x86 takes
+// minutes) and CI can leave the real instruction sets out of the slower
+// sanitizer build (.ci/run).
+class ProofsOf : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ProofsOf, ClassifyConcludesWhatTheExpectationRecords) {
+  const std::string& m = GetParam();
+  test::CliResult r = test::run_popek("classify " + m + " --jobs 2 --expect proofs/" + m + ".expect");
+  EXPECT_EQ(r.rc, 0) << m << ":\n" << r.err;
 }
+
+INSTANTIATE_TEST_SUITE_P(Models, ProofsOf, ::testing::ValuesIn(provable_models()),
+                         [](const ::testing::TestParamInfo<std::string>& i) { return i.param; });
 
 } // namespace
 } // namespace popek

@@ -69,6 +69,43 @@ TEST_F(ProverTest, AProvedVmmStepAnswersTheQueriesItContainsAsAskingThemWould) {
   EXPECT_EQ(find(asked, "lda: equivalence (supervisor)").follows_from, "");
 }
 
+// Register sensitivity is first asked of a group of units at once; a witness
+// names one unit, which is then asked alone. The answers are those of asking
+// each unit alone.
+TEST_F(ProverTest, GroupTestsOfRegisterSensitivityAnswerAsEachUnitAlone) {
+  std::string text = std::string(kTiny) + kTinyMore + R"(
+register F : 8 system {
+  x [7:4]
+  y [3:0]
+}
+register G : 4 system
+insn getf 0110 0000 "getf" { A = zext(F.y, 8) }
+insn andg 0111 0000 "andg" { A = A & (F.x ++ G) }
+)";
+  text.replace(text.find("  R.b = R.b\n"), 12, "  R.b = R.b\n  F = F\n  G = G\n");
+  prover::Classification derived = classify(text), asked = classify(text, {}, std::nullopt, false);
+  EXPECT_FALSE(derived.any_unknown());
+  EXPECT_EQ(answers(derived), answers(asked));
+  auto units = [&](const std::string& insn) {
+    std::vector<std::string> out;
+    for (const prover::Finding& f : row(derived, insn).findings)
+      if (f.query.property == Property::Register && f.query.where == Where::User && f.yes) out.push_back(f.name);
+    return out;
+  };
+  EXPECT_EQ(units("getf"), std::vector<std::string>{"getf: register sensitive to F.y (user)"});
+  EXPECT_EQ(units("andg"), (std::vector<std::string>{"andg: register sensitive to F.x (user)",
+                                                     "andg: register sensitive to G (user)"}));
+  EXPECT_EQ(units("getm"), std::vector<std::string>{});
+  // getm depends on no unit: one group query answered all four.
+  for (const prover::Finding& f : row(derived, "getm").findings) {
+    if (f.query.property != Property::Register) continue;
+    std::string group = "getm: register sensitive to any of 4 units (";
+    group += prover::where_name(f.query.where);
+    group += ")";
+    EXPECT_EQ(f.follows_from, group);
+  }
+}
+
 // A `wellformed` too weak for the window: it lets the guest's bounds reach
 // past its storage, so a direct access can land outside the window, where the
 // VMM's fill is. Such accesses fail the lemma and must be built exactly:
@@ -117,6 +154,24 @@ TEST_F(ProverTest, AnExpectationThatDiffersIsReportedLineByLine) {
       << w.err;
   test::CliResult missing = test::run_popek("classify " + model + " --expect " + dir_ + "/none.expect");
   EXPECT_EQ(missing.rc, 2) << missing.out << missing.err;
+}
+
+TEST_F(ProverTest, ProgressPrintsALinePerQueryOnStderr) {
+  std::string model = put("m/tiny.isa", std::string(kTiny) + kTinyMore);
+  test::CliResult quiet = test::run_popek("classify " + model + " --summary --allocation 4 8");
+  test::CliResult r = test::run_popek("classify " + model + " --summary --allocation 4 8 --progress");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_EQ(r.out, quiet.out); // stdout is the same
+  EXPECT_EQ(quiet.err, "");
+  // One line per query of every instruction, numbered up to the total.
+  size_t lines = static_cast<size_t>(std::count(r.err.begin(), r.err.end(), '\n'));
+  std::string last = std::to_string(lines);
+  last = "[" + last + "/" + last; // the last line: [N/N]
+  EXPECT_NE(r.err.find(last + "] "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("] rtu: control sensitive (supervisor): witness ("), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("] lda: vmm step (hybrid): proved (0.00 s, from lda: vmm step (trap-emulate))"),
+            std::string::npos)
+      << r.err;
 }
 
 } // namespace

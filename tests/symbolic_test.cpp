@@ -176,28 +176,31 @@ std::vector<std::string> bundled() {
   return out;
 }
 
-TEST(Symbolic, EveryInstructionOfEveryBundledModelAgreesWithTheReferenceMachine) {
-  for (const std::string& file : bundled()) {
-    SCOPED_TRACE(file);
-    auto m = test::load(file);
-    ASSERT_TRUE(m);
-    Consistency k(m, 0x5eed);
-    for (size_t i = 0; i < m->insns.size(); ++i) ASSERT_NO_FATAL_FAILURE(k.check_insn(static_cast<int>(i), 40));
+// One test per model, so that ctest spreads them over the cores and CI can
+// leave the real instruction sets out of the slower sanitizer build (.ci/run).
+class SymbolicOf : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(SymbolicOf, EveryInstructionAgreesWithTheReferenceMachine) {
+  auto m = test::load(GetParam());
+  ASSERT_TRUE(m);
+  Consistency k(m, 0x5eed);
+  for (size_t i = 0; i < m->insns.size(); ++i) ASSERT_NO_FATAL_FAILURE(k.check_insn(static_cast<int>(i), 40));
+}
+
+TEST_P(SymbolicOf, FetchTrapEntryAndVmmBlockAgreeWithTheReferenceMachine) {
+  auto m = test::load(GetParam());
+  ASSERT_TRUE(m);
+  Consistency k(m, 0xfe7c);
+  ASSERT_NO_FATAL_FAILURE(k.check_fetch(200));
+  if (m->vmm.present) {
+    ASSERT_NO_FATAL_FAILURE(k.check_vmm(200));
   }
 }
 
-TEST(Symbolic, FetchTrapEntryAndVmmBlockAgreeWithTheReferenceMachine) {
-  for (const std::string& file : bundled()) {
-    SCOPED_TRACE(file);
-    auto m = test::load(file);
-    ASSERT_TRUE(m);
-    Consistency k(m, 0xfe7c);
-    ASSERT_NO_FATAL_FAILURE(k.check_fetch(200));
-    if (m->vmm.present) {
-      ASSERT_NO_FATAL_FAILURE(k.check_vmm(200));
-    }
-  }
-}
+INSTANTIATE_TEST_SUITE_P(Models, SymbolicOf, ::testing::ValuesIn(bundled()),
+                         [](const ::testing::TestParamInfo<std::string>& i) {
+                           return std::filesystem::path(i.param).stem().string();
+                         });
 
 } // namespace
 } // namespace popek

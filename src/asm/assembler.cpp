@@ -127,18 +127,28 @@ private:
     }
   }
 
-  // Tries every template with this mnemonic; reports the failure that got furthest.
+  // Tries every template with this mnemonic; reports the failure that got
+  // furthest. Of several matches, the one that reads the fewest characters as
+  // values wins: `mov eax, cr0` is x86's MOV from CR0, whose template says
+  // `cr0`, not a MOV of an immediate named cr0.
   void instruction(Statement& s, const Token& head) {
     MatchFail best{head.col, "unknown instruction '" + head.text + "'"};
     std::vector<MatchedOperand> ops;
     std::vector<int> hits;
+    size_t fewest = SIZE_MAX;
     bool any = false;
     for (unsigned i = 0; i < m_.insns.size(); ++i) {
       if (mnemonics_[i] != lower(head.text)) continue;
       MatchFail f;
       if (match_template(m_, i, s.code, head.col, cx_, ops, f)) {
-        hits.push_back(static_cast<int>(i));
-        s.operands = ops;
+        size_t value_chars = 0;
+        for (const MatchedOperand& o : ops) value_chars += o.reg ? 0 : o.end - o.begin;
+        if (value_chars < fewest) hits.clear();
+        if (value_chars <= fewest) {
+          fewest = value_chars;
+          hits.push_back(static_cast<int>(i));
+          if (hits.size() == 1) s.operands = ops;
+        }
       } else if (!any || f.col >= best.col) {
         best = f;
       }

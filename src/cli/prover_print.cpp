@@ -76,6 +76,7 @@ void add_prover_options(CLI::App* sub, ProverArgs& a) {
       ->excludes(at);
   sub->add_flag("--every-query", a.every_query,
                 "Ask every query, also those a proved VMM step already answers (a check of the prover)");
+  sub->add_flag("--progress", a.progress, "Print a line on stderr as each query is answered: its answer and time");
 }
 
 std::string allocation_text(const std::optional<vmm::Allocation>& a) {
@@ -92,6 +93,12 @@ bool prover_options(const model::Model& m, const ProverArgs& a, prover::Options&
   o.limits.timeout_ms = a.timeout_ms;
   o.models_dir = models_dir();
   o.derive = !a.every_query;
+  if (a.progress)
+    o.progress = [](const prover::Finding& f, size_t done, size_t total) {
+      std::cerr << fmt::format("[{}/{}] {}: {} ({:.2f} s{})\n", done, total, f.name,
+                               smt::verdict_name(f.answer.verdict), f.seconds,
+                               f.follows_from.empty() ? "" : ", from " + f.follows_from);
+    };
   o.allocation.reset();
   if (a.any_allocation) return true;
   vmm::Allocation at =

@@ -33,7 +33,7 @@ std::shared_ptr<const model::Model> load_provable(const std::string& arg);
 struct ProverArgs {
   unsigned jobs = 1, timeout_ms = 0;
   std::vector<uint64_t> allocation;
-  bool any_allocation = false, every_query = false;
+  bool any_allocation = false, every_query = false, progress = false;
   std::string save_witnesses;
 };
 void add_prover_options(CLI::App* sub, ProverArgs& a);

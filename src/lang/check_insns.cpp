@@ -2,6 +2,7 @@
 // and instructions: encodings, assembly syntax, and the overlap check.
 #include "lang/check_internal.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <fmt/format.h>
 
@@ -217,9 +218,27 @@ void Checker::syntax(const Decl& d, Instruction& insn) {
       k += p.kind == SyntaxPiece::Text ? p.text : (p.format == SyntaxPiece::RegName ? "{r}" : "{}");
     return k;
   };
+  // Register operands of two files with no name in common can be told apart
+  // by the names written (push es / push eax), so the shapes still differ.
+  auto same_name = [](const std::string& x, const std::string& y) { // the assembler ignores case
+    return std::equal(x.begin(), x.end(), y.begin(), y.end(), [](char c, char d) {
+      return std::tolower(static_cast<unsigned char>(c)) == std::tolower(static_cast<unsigned char>(d));
+    });
+  };
+  auto files_disjoint = [&](const Syntax& a, const Syntax& b) {
+    for (size_t k = 0; k < a.pieces.size(); ++k) {
+      const SyntaxPiece &p = a.pieces[k], &q = b.pieces[k];
+      if (p.kind != SyntaxPiece::Operand || p.format != SyntaxPiece::RegName || p.file == q.file) continue;
+      bool common = false;
+      for (const std::string& x : m_->regs[p.file].asm_names)
+        for (const std::string& y : m_->regs[q.file].asm_names) common = common || same_name(x, y);
+      if (!common) return true;
+    }
+    return false;
+  };
   std::string mine = shape(syn);
   for (const Instruction& o : m_->insns)
-    if (shape(o.syntax) == mine)
+    if (shape(o.syntax) == mine && !files_disjoint(syn, o.syntax))
       fail(at, "the syntax of '" + d.name + "' is the same as that of '" + o.name + "' (" + first_at(o.loc, at) +
                    "): the assembler could not tell them apart");
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <thread>
 
 namespace popek::prover {
@@ -138,6 +139,13 @@ std::vector<Row> run_queries(std::shared_ptr<const model::Model> mp, const std::
   const size_t total = m.insns.size() * qs.size();
   std::atomic<size_t> next{0};
   std::vector<std::string> replay_errors(total);
+  std::mutex progress_lock;
+  size_t done = 0;
+  auto report = [&](const Finding& f) {
+    if (!o.progress) return;
+    std::lock_guard<std::mutex> g(progress_lock);
+    o.progress(f, ++done, total);
+  };
   // One prover (one Z3 context) per thread; each takes the next instruction
   // and asks all its queries, which then share what its prover proved once
   // (Prover::lemma).
@@ -158,16 +166,77 @@ std::vector<Row> run_queries(std::shared_ptr<const model::Model> mp, const std::
     f.answer = {f.name, v, std::move(reason)};
     return f;
   };
+  // Register sensitivity asked of a group of units at once (Prover::
+  // any_register): proved for the group answers each unit's query; a
+  // witness names one sensitive unit, whose own query then gives its finding,
+  // and the rest are tested again. Most instructions depend on few of a
+  // model's many system units, so this asks a few queries instead of one per
+  // unit. Unknown leaves the units to their own queries.
+  auto group_test = [&](Prover& p, size_t i, size_t first, std::vector<bool>& answered) {
+    std::vector<size_t> rest;
+    for (size_t q = 0; q < qs.size(); ++q)
+      if (!answered[q] && qs[q].property == Property::Register && qs[q].unit >= 0 && qs[q].where == qs[first].where)
+        rest.push_back(q);
+    while (rest.size() > 1) {
+      Query any{Property::Register, qs[first].where};
+      for (size_t q : rest) any.any_of.push_back(qs[q].unit);
+      size_t which = 0;
+      auto start = std::chrono::steady_clock::now();
+      smt::Answer a;
+      try {
+        a = p.any_register(static_cast<int>(i), any, which);
+      } catch (const std::exception&) {
+        return; // the units' own queries will say what Z3 refused
+      }
+      double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (a.verdict == smt::Verdict::Proved) {
+        const std::string group = m.insns[i].name + ": " + any.name(m);
+        for (size_t q : rest) {
+          Finding f = unasked(i, q, smt::Verdict::Proved, "");
+          f.yes = false;
+          f.follows_from = group;
+          f.seconds = q == rest.front() ? seconds : 0;
+          report(f);
+          rows[i].findings[q] = std::move(f);
+          answered[q] = true;
+        }
+        return;
+      }
+      if (a.verdict != smt::Verdict::Witness || which >= rest.size()) return;
+      const size_t q = rest[which];
+      Finding f;
+      try {
+        f = p.run(static_cast<int>(i), qs[q]);
+      } catch (const std::exception&) {
+        return; // asked again below, where a refusal becomes an error answer
+      }
+      f.seconds += seconds;
+      report(f);
+      rows[i].findings[q] = std::move(f);
+      answered[q] = true;
+      rest.erase(rest.begin() + static_cast<std::ptrdiff_t>(which));
+    }
+  };
   auto work = [&] {
-    auto p = std::make_unique<Prover>(mp, o.limits, o.allocation);
-    for (size_t i; (i = next.fetch_add(1)) < m.insns.size();)
+    std::unique_ptr<Prover> p;
+    for (size_t i; (i = next.fetch_add(1)) < m.insns.size();) {
+      // A fresh context per instruction: one context's bit-blasting caches
+      // grow with every query posed in it, and later queries pay for all of
+      // them (x86: 0.05 s alone, 1.5 s after 30 instructions). What a prover
+      // shares (its lemmas) is per instruction anyway.
+      p = std::make_unique<Prover>(mp, o.limits, o.allocation);
+      std::vector<bool> answered(qs.size(), false);
       for (size_t q : order) {
         const size_t k = i * qs.size() + q;
+        if (answered[q]) continue;
+        if (o.derive && qs[q].property == Property::Register && qs[q].unit >= 0) group_test(*p, i, q, answered);
+        if (answered[q]) continue;
         Finding f;
         if (const Finding* from = o.derive ? follows_from(rows[i].findings, qs[q]) : nullptr) {
           f = unasked(i, q, smt::Verdict::Proved, "");
           f.yes = !f.query.witness_means_yes();
           f.follows_from = from->name;
+          report(f);
           rows[i].findings[q] = std::move(f);
           continue;
         }
@@ -183,8 +252,10 @@ std::vector<Row> run_queries(std::shared_ptr<const model::Model> mp, const std::
         if (f.witness_case && o.replay_witnesses && !replay_witness(*f.witness_case, o.models_dir, why))
           replay_errors[k] =
               "internal error: the witness of " + f.name + " does not replay in the concrete lockstep runner: " + why;
+        report(f);
         rows[i].findings[q] = std::move(f);
       }
+    }
   };
   unsigned jobs = std::max(1u, o.jobs);
   std::vector<std::thread> threads;

@@ -7,6 +7,7 @@
 
 #include "prover/prover.hpp"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,6 +23,9 @@ struct Options {
   // Take a query a proved VMM step contains as proved by it (Finding::follows_from)
   // rather than ask it again; false asks every query.
   bool derive = true;
+  // Called after each query is answered (or derived), from the worker
+  // threads one at a time: the finding, and how many of `total` are done.
+  std::function<void(const Finding&, size_t done, size_t total)> progress;
 };
 
 // Yes, no, or not known (a query answered unknown or could not be posed).

@@ -118,6 +118,39 @@ Built Prover::build(int insn, const Query& q, const Expect& policy) {
       b.assume.push_back(c.lnot(c.eq(s1.cells[mode], s2.cells[mode])));
       b.ignore[mode] = model::width_mask(mreg.width);
       what = "mode";
+    } else if (q.unit < 0) {
+      // Any one unit of the group, chosen by `which`: s2 differs from s in
+      // that unit only, and the results are compared outside it.
+      const std::vector<Unit> all = system_units(m);
+      unsigned w = 1;
+      while ((size_t{1} << w) <= q.any_of.size()) ++w; // wide enough to hold the group's size
+      Term which = c.bv_var("S.which", w);
+      b.which = which;
+      b.assume.push_back(c.cmp(CmpOp::Ult, which, c.bv(q.any_of.size(), w)));
+      b.assume.push_back(symbolic::valid_mode(c, m, s));
+      b.assume.push_back(in_where(s));
+      Ran r1 = at(s1, b);
+      std::vector<Term> alike;
+      for (size_t j = 0; j < q.any_of.size(); ++j) {
+        const Unit& u = all[static_cast<size_t>(q.any_of[j])];
+        Term other = c.bv_var("S." + u.name + "'", u.hi - u.lo + 1);
+        Term old = s.cells[u.cell];
+        s2.cells[u.cell] = c.ite(c.eq(which, c.bv(j, w)),
+                                 symbolic::insert_bits(c, old, c.width(old), u.hi, u.lo, other), s2.cells[u.cell]);
+      }
+      Ran r2 = also(s2, r1.fetch, b);
+      b.assume.push_back(c.lnot(r2.fetch.trapped));
+      for (size_t j = 0; j < q.any_of.size(); ++j) {
+        const Unit& u = all[static_cast<size_t>(q.any_of[j])];
+        std::vector<uint64_t> ignore(m.nslots, 0);
+        ignore[u.cell] = model::width_mask(u.hi - u.lo + 1) << u.lo;
+        alike.push_back(
+            c.implies(c.eq(which, c.bv(j, w)),
+                      same_outcome(c, r1.step, r2.step, same_state(c, r1.step.after, r2.step.after, ignore))));
+      }
+      b.fetch = r1.fetch;
+      b.claim = c.implies(neither_memtraps(c, r1.step, r2.step), c.land(alike));
+      return b;
     } else {
       const Unit u = system_units(m)[static_cast<size_t>(q.unit)];
       Term other = c.bv_var("S." + u.name + "'", u.hi - u.lo + 1);
@@ -338,6 +371,15 @@ Finding Prover::run(int insn, const Query& q) {
   return finish(
       std::move(f), [&](const Expect& policy) { return build(insn, q, policy); }, {insn, any.property},
       [&](const Expect& policy) { return build(insn, any, policy); });
+}
+
+smt::Answer Prover::any_register(int insn, const Query& q, size_t& which) {
+  Built b = build(insn, q, Expect{});
+  smt::Solver::Scope scope(s_);
+  pose(b);
+  smt::Answer a = s_.prove(query_name(insn, q), b.claim, limits_);
+  if (a.verdict == smt::Verdict::Witness) which = static_cast<size_t>(s_.value(*b.which));
+  return a;
 }
 
 Finding Prover::run_fetch() {

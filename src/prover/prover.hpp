@@ -55,6 +55,7 @@ struct Built {
   std::optional<Direct> direct; // the VMM's obligations
   std::vector<uint64_t> ignore; // per cell: bits the comparison leaves out
   bool split = true;            // with a VM: pose it as a case split on its expected accesses (Prover::finish)
+  std::optional<Term> which;    // a group test (Query::any_of): the index of the unit a witness varied
 };
 
 class Prover {
@@ -67,6 +68,10 @@ public:
          std::optional<vmm::Allocation> allocation = std::nullopt);
 
   Finding run(int insn, const Query& q);
+  // A group test of register sensitivity (q.unit -1, q.any_of the units):
+  // proved means insensitive to every one of them; a witness names one unit
+  // (`which`, an index into q.any_of) the instruction is sensitive to.
+  smt::Answer any_register(int insn, const Query& q, size_t& which);
   // The fetch obligation: wherever real(V) fetches without a trap, it reads
   // what V would (else no instruction-level query means anything).
   Finding run_fetch();

@@ -47,6 +47,7 @@ std::vector<Unit> system_units(const model::Model& m) {
 std::string Query::name(const model::Model& m) const {
   std::string n = property_name(property);
   if (property == Property::Register && unit >= 0) n += " to " + system_units(m)[static_cast<size_t>(unit)].name;
+  if (property == Property::Register && unit < 0) n += " to any of " + std::to_string(any_of.size()) + " units";
   if (property == Property::VmmStep) n += std::string(" (") + vmm::strategy_name(strategy) + ")";
   if (where != Where::Any) n += std::string(" (") + where_name(where) + ")";
   return n;

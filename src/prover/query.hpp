@@ -42,6 +42,7 @@ struct Query {
   Where where = Where::Any;
   int unit = -1;                                          // Register: index into system_units()
   vmm::Strategy strategy = vmm::Strategy::TrapAndEmulate; // VmmStep
+  std::vector<int> any_of = {}; // Register with unit -1: any one of these units (Prover::any_register)
 
   // "control sensitive (user)", "register sensitive to R.b (supervisor)", "vmm step (hybrid)".
   std::string name(const model::Model& m) const;
