@@ -141,10 +141,13 @@ std::vector<Row> run_queries(std::shared_ptr<const model::Model> mp, const std::
   std::vector<std::string> replay_errors(total);
   std::mutex progress_lock;
   size_t done = 0;
-  auto report = [&](const Finding& f) {
-    if (!o.progress) return;
-    std::lock_guard<std::mutex> g(progress_lock);
-    o.progress(f, ++done, total);
+  // Stores instruction i's answer to query q, and reports it.
+  auto record = [&](size_t i, size_t q, Finding f) {
+    if (o.progress) {
+      std::lock_guard<std::mutex> g(progress_lock);
+      o.progress(f, ++done, total);
+    }
+    rows[i].findings[q] = std::move(f);
   };
   // One prover (one Z3 context) per thread; each takes the next instruction
   // and asks all its queries, which then share what its prover proved once
@@ -196,8 +199,7 @@ std::vector<Row> run_queries(std::shared_ptr<const model::Model> mp, const std::
           f.yes = false;
           f.follows_from = group;
           f.seconds = q == rest.front() ? seconds : 0;
-          report(f);
-          rows[i].findings[q] = std::move(f);
+          record(i, q, std::move(f));
           answered[q] = true;
         }
         return;
@@ -211,8 +213,7 @@ std::vector<Row> run_queries(std::shared_ptr<const model::Model> mp, const std::
         return; // asked again below, where a refusal becomes an error answer
       }
       f.seconds += seconds;
-      report(f);
-      rows[i].findings[q] = std::move(f);
+      record(i, q, std::move(f));
       answered[q] = true;
       rest.erase(rest.begin() + static_cast<std::ptrdiff_t>(which));
     }
@@ -236,8 +237,7 @@ std::vector<Row> run_queries(std::shared_ptr<const model::Model> mp, const std::
           f = unasked(i, q, smt::Verdict::Proved, "");
           f.yes = !f.query.witness_means_yes();
           f.follows_from = from->name;
-          report(f);
-          rows[i].findings[q] = std::move(f);
+          record(i, q, std::move(f));
           continue;
         }
         try {
@@ -252,8 +252,7 @@ std::vector<Row> run_queries(std::shared_ptr<const model::Model> mp, const std::
         if (f.witness_case && o.replay_witnesses && !replay_witness(*f.witness_case, o.models_dir, why))
           replay_errors[k] =
               "internal error: the witness of " + f.name + " does not replay in the concrete lockstep runner: " + why;
-        report(f);
-        rows[i].findings[q] = std::move(f);
+        record(i, q, std::move(f));
       }
     }
   };
