@@ -88,8 +88,13 @@ insn andg 0111 0000 "andg" { A = A & (F.x ++ G) }
   EXPECT_EQ(answers(derived), answers(asked));
   auto units = [&](const std::string& insn) {
     std::vector<std::string> out;
-    for (const prover::Finding& f : row(derived, insn).findings)
-      if (f.query.property == Property::Register && f.query.where == Where::User && f.yes) out.push_back(f.name);
+    for (const prover::Finding& f : row(derived, insn).findings) {
+      if (f.query.property != Property::Register || f.query.where != Where::User || !f.yes) continue;
+      out.push_back(f.name);
+      // The group's witness is read as the unit's own: it varies that unit.
+      const std::string unit = prover::system_units(*derived.model)[static_cast<size_t>(f.query.unit)].name;
+      EXPECT_NE(f.words.find("with " + unit + "="), std::string::npos) << f.name << ": " << f.words;
+    }
     return out;
   };
   EXPECT_EQ(units("getf"), std::vector<std::string>{"getf: register sensitive to F.y (user)"});
@@ -103,6 +108,37 @@ insn andg 0111 0000 "andg" { A = A & (F.x ++ G) }
     group += prover::where_name(f.query.where);
     group += ")";
     EXPECT_EQ(f.follows_from, group);
+  }
+}
+
+// A VMM obligation is first asked on its direct path alone (prover.hpp,
+// Path). tsame traps in supervisor mode, where the trap entry leaves what it
+// does without trapping in user mode, as the trap-and-emulate VMM runs it: the
+// direct path has a witness (the native step traps there), yet the whole
+// obligation holds. Read as a witness, it would flag tsame.
+TEST_F(ProverTest, ADirectPathWitnessWhereTheNativeStepTrapsLeavesTheWholeObligationToDecide) {
+  std::string text = std::string(kTiny) + R"(
+insn tsame 0110 0000 "tsame" {
+  require mode == u
+  A = 2
+  P = 1
+}
+insn tdiff 0111 0000 "tdiff" {
+  require mode == u
+  A = 3
+  P = 1
+}
+)";
+  text.replace(text.find("  E[0] = zext(cause, 8)\n"), 23, "  A = zext(cause, 8)\n");
+  for (bool derive : {true, false}) {
+    prover::Classification c = classify(text, {}, vmm::Allocation{4, 8}, derive);
+    EXPECT_FALSE(c.any_unknown());
+    EXPECT_TRUE(c.internal_errors.empty()) << c.internal_errors.front();
+    EXPECT_EQ(row(c, "tsame").flagged(Strategy::TrapAndEmulate), Tri::No);
+    EXPECT_EQ(row(c, "tsame").answer(Property::Equivalence, Where::Supervisor), Tri::No);
+    // tdiff's trap entry leaves A = 2, its direct run A = 3: flagged, and the witness replays.
+    EXPECT_EQ(row(c, "tdiff").flagged(Strategy::TrapAndEmulate), Tri::Yes);
+    EXPECT_EQ(row(c, "tdiff").answer(Property::Equivalence, Where::Supervisor), Tri::Yes);
   }
 }
 

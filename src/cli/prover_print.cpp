@@ -63,7 +63,9 @@ std::shared_ptr<const model::Model> load_provable(const std::string& arg) {
 }
 
 void add_prover_options(CLI::App* sub, ProverArgs& a) {
-  sub->add_option("--jobs", a.jobs, "Queries to run in parallel (one Z3 context each)")->check(CLI::Range(1u, 256u));
+  sub->add_option("--jobs", a.jobs,
+                  "Instructions to ask about in parallel, one Z3 context each (default: one per core)")
+      ->check(CLI::Range(1u, 256u));
   sub->add_option("--timeout", a.timeout_ms,
                   "Wall-clock limit per query in ms (0: none; the deterministic "
                   "resource limit always applies); a query over it answers unknown");

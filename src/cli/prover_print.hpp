@@ -6,7 +6,10 @@
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
 #include <string>
+#include <thread>
 
 namespace popek::cli {
 
@@ -31,7 +34,7 @@ std::shared_ptr<const model::Model> load_provable(const std::string& arg);
 // and cases use), whether to ask what a proved VMM step contains, and where
 // witness cases go.
 struct ProverArgs {
-  unsigned jobs = 1, timeout_ms = 0;
+  unsigned jobs = std::max(1u, std::thread::hardware_concurrency()), timeout_ms = 0;
   std::vector<uint64_t> allocation;
   bool any_allocation = false, every_query = false, progress = false;
   std::string save_witnesses;

@@ -126,6 +126,14 @@ const Finding* follows_from(const std::vector<Finding>& done, const Query& q) {
   return nullptr;
 }
 
+// How much an instruction's semantics says: its statements, nested ones
+// included. The queries of the longest take the longest.
+size_t statements(const model::Arena& a, const std::vector<model::StmtId>& body) {
+  size_t n = body.size();
+  for (model::StmtId id : body) n += statements(a, a.stmt(id).then_) + statements(a, a.stmt(id).else_);
+  return n;
+}
+
 } // namespace
 
 std::vector<Row> run_queries(std::shared_ptr<const model::Model> mp, const std::vector<Query>& qs, const Options& o,
@@ -137,6 +145,15 @@ std::vector<Row> run_queries(std::shared_ptr<const model::Model> mp, const std::
     rows[i].findings.resize(qs.size());
   }
   const size_t total = m.insns.size() * qs.size();
+  // The threads take the instructions longest first, so that no long one is
+  // left to run alone at the end (x86's IRET: a quarter of a minute).
+  std::vector<size_t> insns(m.insns.size());
+  std::vector<size_t> size(m.insns.size());
+  for (size_t i = 0; i < insns.size(); ++i) {
+    insns[i] = i;
+    size[i] = statements(m.arena, m.insns[i].sem.body);
+  }
+  std::stable_sort(insns.begin(), insns.end(), [&](size_t a, size_t b) { return size[a] > size[b]; });
   std::atomic<size_t> next{0};
   std::vector<std::string> replay_errors(total);
   std::mutex progress_lock;
@@ -184,43 +201,34 @@ std::vector<Row> run_queries(std::shared_ptr<const model::Model> mp, const std::
       Query any{Property::Register, qs[first].where};
       for (size_t q : rest) any.any_of.push_back(qs[q].unit);
       size_t which = 0;
-      auto start = std::chrono::steady_clock::now();
-      smt::Answer a;
+      Finding g;
       try {
-        a = p.any_register(static_cast<int>(i), any, which);
+        g = p.any_register(static_cast<int>(i), any, which);
       } catch (const std::exception&) {
         return; // the units' own queries will say what Z3 refused
       }
-      double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      if (a.verdict == smt::Verdict::Proved) {
-        const std::string group = m.insns[i].name + ": " + any.name(m);
+      if (g.answer.verdict == smt::Verdict::Proved) {
         for (size_t q : rest) {
           Finding f = unasked(i, q, smt::Verdict::Proved, "");
           f.yes = false;
-          f.follows_from = group;
-          f.seconds = q == rest.front() ? seconds : 0;
+          f.follows_from = g.name;
+          f.seconds = q == rest.front() ? g.seconds : 0;
           record(i, q, std::move(f));
           answered[q] = true;
         }
         return;
       }
-      if (a.verdict != smt::Verdict::Witness || which >= rest.size()) return;
+      if (g.answer.verdict != smt::Verdict::Witness || which >= rest.size()) return;
       const size_t q = rest[which];
-      Finding f;
-      try {
-        f = p.run(static_cast<int>(i), qs[q]);
-      } catch (const std::exception&) {
-        return; // asked again below, where a refusal becomes an error answer
-      }
-      f.seconds += seconds;
-      record(i, q, std::move(f));
+      record(i, q, std::move(g));
       answered[q] = true;
       rest.erase(rest.begin() + static_cast<std::ptrdiff_t>(which));
     }
   };
   auto work = [&] {
     std::unique_ptr<Prover> p;
-    for (size_t i; (i = next.fetch_add(1)) < m.insns.size();) {
+    for (size_t n; (n = next.fetch_add(1)) < insns.size();) {
+      const size_t i = insns[n];
       // A fresh context per instruction: one context's bit-blasting caches
       // grow with every query posed in it, and later queries pay for all of
       // them (x86: 0.05 s alone, 1.5 s after 30 instructions). What a prover

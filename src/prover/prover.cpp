@@ -40,7 +40,7 @@ Term neither_memtraps(Context& c, const Step& a, const Step& b) {
 
 } // namespace
 
-Built Prover::build(int insn, const Query& q, const Expect& policy) {
+Built Prover::build(int insn, const Query& q, const Expect& policy, Path path) {
   Context& c = c_;
   const model::Model& m = *m_;
   const model::Register& mreg = m.mode_register();
@@ -140,6 +140,7 @@ Built Prover::build(int insn, const Query& q, const Expect& policy) {
       }
       Ran r2 = also(s2, r1.fetch, b);
       b.assume.push_back(c.lnot(r2.fetch.trapped));
+      b.sides = {{"with one", s1, r1.step, r1.step.after}, {"with another", s2, r2.step, r2.step.after}};
       for (size_t j = 0; j < q.any_of.size(); ++j) {
         const Unit& u = all[static_cast<size_t>(q.any_of[j])];
         std::vector<uint64_t> ignore(m.nslots, 0);
@@ -201,7 +202,10 @@ Built Prover::build(int insn, const Query& q, const Expect& policy) {
     b.assume.push_back(vm.wf);
     b.assume.push_back(in_where(vm.v));
     Ran native = at(vm.v, b);
-    State nat = sm_.enter_trap(native.step);
+    // The native step's result, its trap entry included; the direct path
+    // (Path) needs no trap entry.
+    State nat = path == Path::Whole && q.property != Property::ResourceControl ? sm_.enter_trap(native.step)
+                                                                               : native.step.after;
     Ran real = also(vm.real, native.fetch, b);
     Direct d = project(sm_, vm, real.step.after);
     Term direct_ok = c.lnot(real.step.trapped);
@@ -214,6 +218,22 @@ Built Prover::build(int insn, const Query& q, const Expect& policy) {
       b.claim = c.implies(direct_ok, c.land({c.lnot(d.resource), c.lnot(d.isolation)}));
       return b;
     }
+    // Where the VMM runs the guest directly (`direct`) and the real machine
+    // does not trap.
+    Term tries = q.property == Property::VmmStep && q.strategy == vmm::Strategy::Hybrid ? c.eq(vm.v.cells[mode], user)
+                                                                                        : c.bool_val(true);
+    Term direct = c.land({tries, direct_ok});
+    Term violated =
+        q.property == Property::VmmStep ? c.land({direct, c.lor({d.resource, d.isolation})}) : c.bool_val(false);
+    if (path == Path::Direct) {
+      // Only the direct path: there the native step must not trap, so its
+      // state is compared without the trap entry's terms.
+      b.claim =
+          c.implies(direct, c.land({c.lnot(native.step.trapped), c.lnot(violated),
+                                    c.eq(native.step.halted, real.step.halted), same_state(c, nat, d.projected)}));
+      b.sound_if = c.lnot(native.step.trapped);
+      return b;
+    }
     if (q.property == Property::Equivalence) {
       Term alike = c.land({c.eq(native.step.halted, real.step.halted), same_state(c, nat, d.projected)});
       b.claim = c.implies(direct_ok, alike);
@@ -224,8 +244,6 @@ Built Prover::build(int insn, const Query& q, const Expect& policy) {
     // runs the interpreter and reflects its trap. The interpreter is the
     // model's own semantics on V, so its result (trap entry included) is the
     // native step's terms: `nat`.
-    Term tries = q.strategy == vmm::Strategy::Hybrid ? c.eq(vm.v.cells[mode], user) : c.bool_val(true);
-    Term direct = c.land({tries, direct_ok});
     State vmm_after = nat;
     for (size_t i = 0; i < vmm_after.cells.size(); ++i)
       vmm_after.cells[i] = c.ite(direct, d.projected.cells[i], nat.cells[i]);
@@ -241,7 +259,6 @@ Built Prover::build(int insn, const Query& q, const Expect& policy) {
     Step vs = real.step;
     vs.halted = halted;
     b.sides = {{"natively", vm.v, native.step, nat}, {"under the VMM", vm.real, vs, vmm_after}};
-    Term violated = c.land({direct, c.lor({d.resource, d.isolation})});
     b.claim = c.land({c.lnot(violated), c.eq(native.step.halted, halted), same_state(c, nat, vmm_after)});
     return b;
   }
@@ -286,6 +303,8 @@ smt::Answer Prover::solve(Finding& f, const Built& b, std::optional<Term> extra)
   pose(b);
   if (extra) s_.assume(*extra);
   smt::Answer a = s_.prove(f.name, b.claim, limits_);
+  if (a.verdict == smt::Verdict::Witness && b.sound_if && !s_.truth(*b.sound_if))
+    return {f.name, smt::Verdict::Unknown, "the witness is outside the direct path"};
   if (a.verdict == smt::Verdict::Witness) {
     f.answer = a;
     f.yes = f.query.witness_means_yes();
@@ -313,7 +332,8 @@ const Prover::Lemma& Prover::lemma(const LemmaKey& key, const Builder& build) {
   for (int round = 0; round < kLemmaRounds; ++round) {
     smt::Solver::Scope scope(s_);
     pose(b);
-    smt::Answer a = s_.prove(query_name(key.first, {key.second}) + " [expected accesses]", ex.assumed(c_), limits_);
+    smt::Answer a =
+        s_.prove(query_name(std::get<0>(key), {std::get<1>(key)}) + " [expected accesses]", ex.assumed(c_), limits_);
     if (a.verdict == smt::Verdict::Proved) {
       for (size_t k = 0; k < ex.facts.size(); ++k)
         if (!ex.doubted[k]) l.proven.insert(ex.facts[k].id);
@@ -368,18 +388,45 @@ Finding Prover::run(int insn, const Query& q) {
   // Location sensitivity runs the instruction in place and relocated; the
   // VMM's obligations run it natively and on real(V).
   Query any{q.property == Property::Location ? Property::Location : Property::Equivalence, Where::Any};
-  return finish(
-      std::move(f), [&](const Expect& policy) { return build(insn, q, policy); }, {insn, any.property},
-      [&](const Expect& policy) { return build(insn, any, policy); });
+  auto ask = [&](Finding from, Path path) {
+    return finish(
+        std::move(from), [&](const Expect& policy) { return build(insn, q, policy, path); }, {insn, any.property, path},
+        [&](const Expect& policy) { return build(insn, any, policy, path); });
+  };
+  if (q.property != Property::Equivalence && q.property != Property::VmmStep) return ask(std::move(f), Path::Whole);
+  // The direct path first (Path); what it cannot settle, the whole obligation.
+  Finding direct = ask(f, Path::Direct);
+  if (direct.answer.verdict == smt::Verdict::Proved || direct.answer.verdict == smt::Verdict::Witness) return direct;
+  Finding whole = ask(std::move(f), Path::Whole);
+  whole.seconds += direct.seconds;
+  return whole;
 }
 
-smt::Answer Prover::any_register(int insn, const Query& q, size_t& which) {
+Finding Prover::any_register(int insn, const Query& q, size_t& which) {
+  auto start = std::chrono::steady_clock::now();
+  Finding f;
+  f.query = q;
+  f.insn = insn;
+  f.name = query_name(insn, q);
   Built b = build(insn, q, Expect{});
   smt::Solver::Scope scope(s_);
   pose(b);
-  smt::Answer a = s_.prove(query_name(insn, q), b.claim, limits_);
-  if (a.verdict == smt::Verdict::Witness) which = static_cast<size_t>(s_.value(*b.which));
-  return a;
+  f.answer = s_.prove(f.name, b.claim, limits_);
+  if (f.answer.verdict == smt::Verdict::Witness) {
+    which = static_cast<size_t>(s_.value(*b.which));
+    if (which < q.any_of.size()) {
+      // The witness varied one unit only: it is that unit's own witness, read as its query's.
+      f.query = Query{Property::Register, q.where, q.any_of[which]};
+      f.name = f.answer.query = query_name(insn, f.query);
+      f.yes = true;
+      const Unit u = system_units(*m_)[static_cast<size_t>(f.query.unit)];
+      b.ignore[u.cell] = model::width_mask(u.hi - u.lo + 1) << u.lo;
+      sm_.unknowns().freeze();
+      explain(s_, c_, m_, f, b);
+    }
+  }
+  f.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return f;
 }
 
 Finding Prover::run_fetch() {
@@ -387,7 +434,7 @@ Finding Prover::run_fetch() {
   f.query.property = Property::Equivalence;
   f.name = kFetchQuery;
   auto fetch = [&](const Expect& policy) { return build_fetch(policy); };
-  return finish(std::move(f), fetch, {-1, Property::Equivalence}, fetch);
+  return finish(std::move(f), fetch, {-1, Property::Equivalence, Path::Whole}, fetch);
 }
 
 std::string Prover::smt2(int insn, const Query& q) {

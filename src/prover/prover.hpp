@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <unordered_set>
 
 namespace popek::prover {
@@ -56,7 +57,17 @@ struct Built {
   std::vector<uint64_t> ignore; // per cell: bits the comparison leaves out
   bool split = true;            // with a VM: pose it as a case split on its expected accesses (Prover::finish)
   std::optional<Term> which;    // a group test (Query::any_of): the index of the unit a witness varied
+  // A witness answers the query only where this holds (Path::Direct); elsewhere the whole query is asked.
+  std::optional<Term> sound_if;
 };
+
+// A VMM obligation (equivalence, vmm step) whole, or only its direct path:
+// where real(V) runs the instruction without trapping, the native step must
+// not trap either and must end alike. Proved, the direct path proves the
+// whole obligation: everywhere else the VMM interprets, and its result is the
+// native step's own. It leaves out the trap entry's terms (on x86 the IDT, GDT
+// and TSS reads and the pushes: most of a query), so it is asked first.
+enum class Path { Whole, Direct };
 
 class Prover {
 public:
@@ -70,8 +81,9 @@ public:
   Finding run(int insn, const Query& q);
   // A group test of register sensitivity (q.unit -1, q.any_of the units):
   // proved means insensitive to every one of them; a witness names one unit
-  // (`which`, an index into q.any_of) the instruction is sensitive to.
-  smt::Answer any_register(int insn, const Query& q, size_t& which);
+  // (`which`, an index into q.any_of) the instruction is sensitive to, and is
+  // that unit's finding (its own query, its witness in words).
+  Finding any_register(int insn, const Query& q, size_t& which);
   // The fetch obligation: wherever real(V) fetches without a trap, it reads
   // what V would (else no instruction-level query means anything).
   Finding run_fetch();
@@ -85,14 +97,14 @@ public:
 private:
   using Builder = std::function<Built(const Expect&)>;
   // The VM's views assume what `policy` allows (vm.hpp, Expect).
-  Built build(int insn, const Query& q, const Expect& policy);
+  Built build(int insn, const Query& q, const Expect& policy, Path path = Path::Whole);
   Built build_fetch(const Expect& policy);
   void pose(const Built& b);
   std::string query_name(int insn, const Query& q) const;
   smt::Answer solve(Finding& f, const Built& b, std::optional<Term> extra);
   // Proved accesses of one instruction's VM executions (key: instruction and
   // the property whose build makes them), shared by its queries.
-  using LemmaKey = std::pair<int, Property>;
+  using LemmaKey = std::tuple<int, Property, Path>;
   struct Lemma {
     std::vector<uint32_t> assume;        // term ids of the assumptions it was proved under
     std::vector<uint64_t> reads;         // the unknown memories' reads it assumed consistent
