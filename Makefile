@@ -7,7 +7,7 @@ CTEST_FLAGS ?=
 .PHONY: run test build deps bench clean
 
 run: build
-	./$(BUILD)/popek run pg examples/pg/kernel.s
+	./$(BUILD)/popek check
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) $(CTEST_FLAGS)

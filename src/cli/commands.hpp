@@ -21,5 +21,6 @@ void setup_classify(CLI::App& app, int& rc);
 void setup_prove(CLI::App& app, int& rc);
 void setup_fuzz(CLI::App& app, int& rc);
 void setup_bench(CLI::App& app, int& rc);
+void setup_check(CLI::App& app, int& rc);
 
 } // namespace popek::cli

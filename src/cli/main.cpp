@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   popek::cli::setup_prove(app, rc);
   popek::cli::setup_fuzz(app, rc);
   popek::cli::setup_bench(app, rc);
+  popek::cli::setup_check(app, rc);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -144,18 +144,22 @@ std::vector<Row> run_queries(std::shared_ptr<const model::Model> mp, const std::
     rows[i].insn = static_cast<int>(i);
     rows[i].findings.resize(qs.size());
   }
-  const size_t total = m.insns.size() * qs.size();
+  std::vector<size_t> insns; // the instructions to ask about
+  if (o.base) {
+    rows = o.base->rows;
+    for (int i : o.only) insns.push_back(static_cast<size_t>(i));
+  } else {
+    for (size_t i = 0; i < m.insns.size(); ++i) insns.push_back(i);
+  }
+  for (size_t i : insns) rows[i].findings.assign(qs.size(), Finding{});
+  const size_t total = insns.size() * qs.size();
   // The threads take the instructions longest first, so that no long one is
   // left to run alone at the end (x86's IRET: a quarter of a minute).
-  std::vector<size_t> insns(m.insns.size());
   std::vector<size_t> size(m.insns.size());
-  for (size_t i = 0; i < insns.size(); ++i) {
-    insns[i] = i;
-    size[i] = statements(m.arena, m.insns[i].sem.body);
-  }
+  for (size_t i = 0; i < m.insns.size(); ++i) size[i] = statements(m.arena, m.insns[i].sem.body);
   std::stable_sort(insns.begin(), insns.end(), [&](size_t a, size_t b) { return size[a] > size[b]; });
   std::atomic<size_t> next{0};
-  std::vector<std::string> replay_errors(total);
+  std::vector<std::string> replay_errors(m.insns.size() * qs.size());
   std::mutex progress_lock;
   size_t done = 0;
   // Stores instruction i's answer to query q, and reports it.
@@ -281,19 +285,24 @@ Classification classify(std::shared_ptr<const model::Model> mp, const Options& o
   c.model = mp;
   c.allocation = o.allocation;
   c.units = system_units(m);
-  try {
-    Prover p(mp, o.limits, o.allocation);
-    for (const Unit& u : c.units) {
-      bool yes = false;
-      smt::Answer a = p.relocates(u, yes);
-      c.relocated.push_back(a.verdict == smt::Verdict::Proved ? Tri::No : yes ? Tri::Yes : Tri::Unknown);
+  if (o.base) {
+    c.relocated = o.base->relocated;
+    c.fetch = o.base->fetch;
+  } else {
+    try {
+      Prover p(mp, o.limits, o.allocation);
+      for (const Unit& u : c.units) {
+        bool yes = false;
+        smt::Answer a = p.relocates(u, yes);
+        c.relocated.push_back(a.verdict == smt::Verdict::Proved ? Tri::No : yes ? Tri::Yes : Tri::Unknown);
+      }
+      c.fetch = p.run_fetch();
+      c.fetch.yes = c.fetch.answer.verdict == smt::Verdict::Witness; // yes: the fetch is flagged
+    } catch (const std::exception& e) {
+      c.relocated.assign(c.units.size(), Tri::Unknown);
+      c.fetch.name = kFetchQuery;
+      c.fetch.answer = {c.fetch.name, smt::Verdict::Error, e.what()};
     }
-    c.fetch = p.run_fetch();
-    c.fetch.yes = c.fetch.answer.verdict == smt::Verdict::Witness; // yes: the fetch is flagged
-  } catch (const std::exception& e) {
-    c.relocated.assign(c.units.size(), Tri::Unknown);
-    c.fetch.name = kFetchQuery;
-    c.fetch.answer = {c.fetch.name, smt::Verdict::Error, e.what()};
   }
   std::vector<Query> qs = queries_for(m, c.units, c.relocated);
   c.rows = run_queries(mp, qs, o, c.internal_errors);

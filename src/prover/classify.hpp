@@ -14,6 +14,8 @@
 
 namespace popek::prover {
 
+struct Classification;
+
 struct Options {
   smt::Limits limits;
   std::optional<vmm::Allocation> allocation; // the VM the queries are about; nullopt: every allocation
@@ -26,6 +28,12 @@ struct Options {
   // Called after each query is answered (or derived), from the worker
   // threads one at a time: the finding, and how many of `total` are done.
   std::function<void(const Finding&, size_t done, size_t total)> progress;
+  // A what-if model (model::with_traps) classified from its original's
+  // classification `base`: only the instructions `only` are asked; the
+  // others, the fetch and the relocation keep `base`'s answers, since their
+  // semantics did not change.
+  const Classification* base = nullptr;
+  std::vector<int> only;
 };
 
 // Yes, no, or not known (a query answered unknown or could not be posed).

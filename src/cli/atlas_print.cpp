@@ -1,0 +1,194 @@
+#include "cli/atlas_print.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <iterator>
+
+namespace popek::cli {
+
+using prover::Finding;
+using prover::Property;
+using prover::Row;
+using prover::Tri;
+using vmm::Strategy;
+
+namespace {
+
+std::string join(const std::vector<std::string>& xs, const std::string& sep = " ") {
+  std::string s;
+  for (const std::string& x : xs) s += (s.empty() ? "" : sep) + x;
+  return s;
+}
+
+std::string verdict_line(const prover::ModelVerdict& v) {
+  switch (v.holds) {
+  case Tri::Yes: return "holds";
+  case Tri::No: return fmt::format("fails against {}: {}", v.against.size(), join(v.against));
+  case Tri::Unknown: break;
+  }
+  return "unknown (a query the solver could not answer)";
+}
+
+// The kinds an atlas groups flagged instructions by, each a property of the prover's rows.
+struct Kind {
+  const char* name;
+  Property property;
+};
+constexpr Kind kKinds[] = {{"control sensitive", Property::Control},
+                           {"mode sensitive", Property::Mode},
+                           {"location sensitive", Property::Location},
+                           {"register sensitive", Property::Register},
+                           {"resource control broken", Property::ResourceControl}};
+
+// The first finding of `p` that holds: its witness in words. For an
+// instruction only the hybrid VMM flags, only what it does in user mode.
+const Finding* witness(const Row& r, Property p, bool user_only) {
+  for (const Finding& f : r.findings)
+    if (f.query.property == p && f.yes && !f.words.empty() &&
+        (!user_only || f.query.where != prover::Where::Supervisor))
+      return &f;
+  return nullptr;
+}
+
+// Every flagged instruction once, under the first kind it shows, with that
+// kind's witness, which VMMs it breaks, and the other kinds it shows.
+std::string flagged_by_kind(const check::ModelCheck& c) {
+  const model::Model& m = *c.model;
+  std::vector<std::vector<std::string>> lines(std::size(kKinds) + 1);
+  for (const Row& r : c.classification.rows) {
+    bool te = r.flagged(Strategy::TrapAndEmulate) == Tri::Yes, hy = r.flagged(Strategy::Hybrid) == Tri::Yes;
+    if (!te && !hy) continue;
+    std::vector<std::string> vmms;
+    if (te) vmms.push_back("trap-emulate");
+    if (hy) vmms.push_back("hybrid");
+    size_t first = std::size(kKinds);
+    const Finding* shown = nullptr;
+    std::vector<std::string> also;
+    for (size_t k = 0; k < std::size(kKinds); ++k) {
+      const Finding* f = witness(r, kKinds[k].property, !te);
+      if (!f) continue;
+      std::string kind = kKinds[k].name;
+      if (kKinds[k].property == Property::Register && f->query.unit >= 0)
+        kind += " (" + c.classification.units[static_cast<size_t>(f->query.unit)].name + ")";
+      if (shown) {
+        also.push_back(kind);
+        continue;
+      }
+      first = k;
+      shown = f;
+    }
+    if (!shown) shown = witness(r, Property::VmmStep, !te); // flagged with none of the kinds
+    std::string line = fmt::format("      {:<10} [{}] {}", m.insns[static_cast<size_t>(r.insn)].name, join(vmms, ", "),
+                                   shown ? shown->words : "");
+    if (!also.empty()) line += "; also " + join(also, ", ");
+    lines[first].push_back(line + "\n");
+  }
+  std::string out;
+  for (size_t k = 0; k < lines.size(); ++k)
+    if (!lines[k].empty())
+      out += fmt::format("    {}\n{}", k < std::size(kKinds) ? kKinds[k].name : "not equivalent", join(lines[k], ""));
+  if (!out.empty()) out = "  flagged instructions, each under the first kind it shows, with a witness:\n" + out;
+  return out;
+}
+
+std::string fuzz_line(const check::ModelCheck& c) {
+  std::vector<std::string> parts;
+  for (const check::Campaign& k : c.campaigns) {
+    size_t flagged = 0, found = 0;
+    for (const Row& r : c.classification.rows) {
+      if (r.flagged(k.strategy) != Tri::Yes) continue;
+      ++flagged;
+      found += k.divergent.count(c.model->insns[static_cast<size_t>(r.insn)].name);
+    }
+    if (!k.error.empty())
+      parts.push_back(fmt::format("{}: did not run", vmm::strategy_name(k.strategy)));
+    else
+      parts.push_back(fmt::format("{}: {} runs in {:.1f} s, found {} of {} flagged", vmm::strategy_name(k.strategy),
+                                  k.result.total.runs, k.result.seconds, found, flagged));
+  }
+  return join(parts, "; ");
+}
+
+std::string efficiency_line(const check::ModelCheck& c) {
+  if (c.efficiency.empty()) return "no example guest (examples/" + c.model->name + "/)";
+  std::vector<std::string> names;
+  for (const std::string& g : c.efficiency.front().guests)
+    names.push_back(std::filesystem::path(g).filename().string());
+  std::vector<std::string> parts;
+  for (const check::Efficiency& e : c.efficiency) {
+    std::string p =
+        fmt::format("{:.1f}% direct under {} ({} steps", 100 * e.share(), vmm::strategy_name(e.strategy), e.steps);
+    p += e.notes.empty() ? ")" : "; " + join(e.notes, "; ") + ")";
+    parts.push_back(p);
+  }
+  return join(names, ", ") + ": " + join(parts, ", ");
+}
+
+// "Theorem 1 holds; trap-and-emulate equivalence fails against 2: a b"
+std::string verdicts_short(const prover::Classification& c) {
+  std::vector<std::string> parts;
+  for (const prover::ModelVerdict& v : c.verdicts) parts.push_back(v.name + " " + verdict_line(v));
+  return join(parts, "; ");
+}
+
+std::string what_if_lines(const check::ModelCheck& c) {
+  std::string out, top = c.model->modes.front().name;
+  for (size_t k = 0; k < c.whatif.size(); ++k) {
+    const check::WhatIf& w = c.whatif[k];
+    std::string set = w.insns.empty() ? "no instruction" : join(w.insns);
+    std::string head = k == 0 ? "what-if" : "smallest set";
+    out += fmt::format("  {:<12} {} trapping below {} mode: {}: {}\n", head, set, top,
+                       w.virtualizable() ? "virtualizable" : "not virtualizable", verdicts_short(w.classification));
+  }
+  if (c.whatif.size() == 1 && c.whatif.front().virtualizable())
+    out +=
+        fmt::format("  {:<12} the same set: each of its instructions breaks Theorem 1 or the trap-and-emulate VMM on "
+                    "its own, and trapping one changes no other's answers\n",
+                    "smallest set");
+  else if (c.whatif.size() == 2 && c.whatif.back().virtualizable())
+    out +=
+        fmt::format("  {:<12} no smaller set works: each of these breaks Theorem 1 or the trap-and-emulate VMM on its "
+                    "own, and trapping one changes no other's answers\n",
+                    "");
+  return out;
+}
+
+} // namespace
+
+std::string atlas_block(const check::ModelCheck& c) {
+  const model::Model& m = *c.model;
+  const prover::Classification& cl = c.classification;
+  std::string out = fmt::format("{}: {} ({} instructions)\n", m.name, m.description, m.insns.size());
+  for (const prover::ModelVerdict& v : cl.verdicts) out += fmt::format("  {:<30} {}\n", v.name, verdict_line(v));
+  out += flagged_by_kind(c);
+  out += what_if_lines(c);
+  out += fmt::format("  {:<12} {}\n", "fuzzing", fuzz_line(c));
+  if (c.disagreements.empty())
+    out += fmt::format("  {:<12} agree: {} witness{} replayed in the lockstep runner; every fuzz finding is flagged\n",
+                       "cross-check", c.witnesses, c.witnesses == 1 ? "" : "es");
+  else
+    for (const std::string& d : c.disagreements) out += fmt::format("  {:<12} DISAGREE: {}\n", "cross-check", d);
+  for (const std::string& e : c.errors) out += fmt::format("  {:<12} {}\n", "error", e);
+  out += fmt::format("  {:<12} {}\n", "efficiency", efficiency_line(c));
+  std::vector<std::string> ts;
+  for (const check::Timing& t : c.timings) ts.push_back(fmt::format("{} {:.1f} s", t.part, t.seconds));
+  out += fmt::format("  {:<12} {}\n", "time", join(ts, ", "));
+  return out;
+}
+
+std::string atlas_table(const std::vector<check::ModelCheck>& cs) {
+  auto mark = [](Tri t) { return t == Tri::Yes ? "holds" : t == Tri::No ? "fails" : "unknown"; };
+  std::string out = fmt::format("{:<12} {:<10} {:<10} {:<17} {:<10} {}\n", "model", "Theorem 1", "Theorem 3",
+                                "trap-and-emulate", "hybrid", "methods");
+  for (const check::ModelCheck& c : cs) {
+    const auto& v = c.classification.verdicts;
+    std::string agree = !c.disagreements.empty() ? "DISAGREE" : !c.errors.empty() ? "error" : "agree";
+    out += fmt::format("{:<12} {:<10} {:<10} {:<17} {:<10} {}\n", c.model->name, mark(v[0].holds), mark(v[1].holds),
+                       mark(v[2].holds), mark(v[3].holds), agree);
+  }
+  return out;
+}
+
+} // namespace popek::cli

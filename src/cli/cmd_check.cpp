@@ -1,0 +1,128 @@
+// popek check [MODEL...]: the virtualizability atlas. For each model (every
+// bundled one by default) the prover's classification and verdicts, a short
+// seeded fuzz campaign per VMM strategy, the cross-check between them, and
+// the efficiency of the example guests; then a table of all the models.
+#include "check/check.hpp"
+#include "cli/atlas_print.hpp"
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "cli/prover_print.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+
+namespace popek::cli {
+
+namespace {
+
+struct CheckOptions {
+  std::vector<std::string> models, trap;
+  std::string findings = "findings";
+  uint64_t fuzz_runs = 20000, seed = 1;
+  unsigned jobs = std::max(1u, std::thread::hardware_concurrency()), timeout_ms = 0;
+};
+
+// A progress line on stderr: live on a terminal, otherwise when the part
+// changes and every ten seconds.
+class ProgressLine {
+public:
+  explicit ProgressLine(std::string model) : model_(std::move(model)), tty_(isatty(2)) {}
+  ~ProgressLine() {
+    if (tty_ && shown_) fmt::print(stderr, "\r\x1b[K");
+  }
+  void operator()(const std::string& part, size_t done, size_t total) {
+    double now = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    bool changed = part != part_;
+    if (!changed && now - last_ < (tty_ ? 0.2 : 10)) return;
+    part_ = part;
+    last_ = now;
+    shown_ = true;
+    std::string count = total ? fmt::format(" {}/{}", done, total) : "";
+    fmt::print(stderr, "{}[{:6.1f}s] {}: {}{}{}", tty_ ? "\r" : "", now, model_, part, count, tty_ ? "\x1b[K" : "\n");
+  }
+
+private:
+  std::string model_, part_;
+  bool tty_, shown_ = false;
+  double last_ = 0;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+int run_check(const CheckOptions& o) {
+  std::vector<std::string> args = o.models;
+  if (args.empty())
+    for (const std::string& p : bundled_models()) args.push_back(std::filesystem::path(p).stem().string());
+  std::vector<std::shared_ptr<const model::Model>> models;
+  for (const std::string& a : args) {
+    auto m = load_provable(a);
+    if (!m) return kBadInput;
+    for (const std::string& t : o.trap)
+      if (m->find_insn(t) < 0) {
+        std::cerr << "popek: --trap " << t << ": model " << m->name << " has no instruction " << t << "\n";
+        return kBadInput;
+      }
+    if (!o.trap.empty() && m->default_trap < 0) {
+      std::cerr << "popek: --trap: model " << m->name << " has no default trap to raise\n";
+      return kBadInput;
+    }
+    models.push_back(m);
+  }
+  std::vector<check::ModelCheck> done;
+  int rc = kOk;
+  for (size_t i = 0; i < models.size(); ++i) {
+    const model::Model& m = *models[i];
+    check::Options co;
+    if (!prover_options(m, ProverArgs{o.jobs, o.timeout_ms, {}, false, false, false, ""}, co.prover)) return kBadInput;
+    co.trap = o.trap;
+    co.fuzz_runs = o.fuzz_runs;
+    co.seed = o.seed;
+    co.findings = o.findings;
+    co.models_dir = models_dir();
+    co.examples_dir = (std::filesystem::path(models_dir()).parent_path() / "examples").string();
+    {
+      ProgressLine line(fmt::format("{} ({} of {})", m.name, i + 1, models.size()));
+      co.progress = [&](const std::string& part, size_t n, size_t total) { line(part, n, total); };
+      done.push_back(check::check_model(models[i], args[i], co));
+    }
+    const check::ModelCheck& c = done.back();
+    fmt::print("{}\n", atlas_block(c));
+    std::fflush(stdout);
+    if (!c.disagreements.empty())
+      rc = kFailed;
+    else if (!c.errors.empty() && rc != kFailed)
+      rc = kInternal;
+    else if (c.unknown() && rc == kOk)
+      rc = kInconclusive;
+  }
+  fmt::print("{}", atlas_table(done));
+  return rc;
+}
+
+} // namespace
+
+void setup_check(CLI::App& app, int& rc) {
+  auto o = std::make_shared<CheckOptions>();
+  auto* sub = app.add_subcommand("check", "The virtualizability atlas: prover, fuzzing and their cross-check on each "
+                                          "model (default: every bundled model)");
+  sub->add_option("MODEL", o->models, "Bundled model names or paths of .isa files");
+  sub->add_option("--trap", o->trap,
+                  "What-if hardware: check as if these instructions trapped below the most privileged mode, and "
+                  "find the smallest such set that makes the model virtualizable");
+  sub->add_option("--fuzz-runs", o->fuzz_runs, "Runs of each strategy's seeded fuzz campaign (default 20000)")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--seed", o->seed, "The fuzz campaigns' seed (default 1): a check repeats exactly")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--findings", o->findings,
+                  "Folder of the campaigns' findings, MODEL/STRATEGY within (default: findings)");
+  sub->add_option("--jobs", o->jobs, "Instructions the prover asks about in parallel (default: one per core)")
+      ->check(CLI::Range(1u, 256u));
+  sub->add_option("--timeout", o->timeout_ms, "Wall-clock limit per prover query in ms (0: none); over it, unknown");
+  sub->callback([o, &rc] { rc = run_check(*o); });
+}
+
+} // namespace popek::cli
