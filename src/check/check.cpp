@@ -18,11 +18,6 @@ namespace popek::check {
 namespace fs = std::filesystem;
 using vmm::Strategy;
 
-double Efficiency::share() const {
-  uint64_t total = counts.direct + counts.interpreted + counts.reflected;
-  return total ? static_cast<double>(counts.direct) / static_cast<double>(total) : 0.0;
-}
-
 namespace {
 
 double since(std::chrono::steady_clock::time_point start) {
@@ -70,9 +65,7 @@ Efficiency measure(const std::shared_ptr<const model::Model>& mp, Strategy s, co
     diff::Result r = ls.run();
     e.guests.push_back(path);
     e.steps += r.steps;
-    e.counts.direct += r.counts.direct;
-    e.counts.interpreted += r.counts.interpreted;
-    e.counts.reflected += r.counts.reflected;
+    e.counts += r.counts;
     if (r.divergence)
       e.notes.push_back(fmt::format("{} diverges at step {}", fs::path(path).filename().string(), r.steps));
     else if (!r.halted)
@@ -153,13 +146,13 @@ ModelCheck check_model(std::shared_ptr<const model::Model> mp, const std::string
     start = std::chrono::steady_clock::now();
     std::vector<int> named, smallest;
     for (const std::string& n : o.trap)
-      if (m.find_insn(n) >= 0) named.push_back(m.find_insn(n));
+      if (int i = m.find_insn(n); i >= 0) named.push_back(i);
     r.whatif.push_back(what_if(mp, r.classification, named, o));
     // Each instruction of this set breaks a verdict on its own, and making one
     // instruction trap changes no other's answers: no smaller set can do.
     for (const prover::ModelVerdict& v : {r.classification.verdicts[0], r.classification.verdicts[2]})
       for (const std::string& n : v.against)
-        if (m.find_insn(n) >= 0) smallest.push_back(m.find_insn(n)); // not "(fetch)"
+        if (int i = m.find_insn(n); i >= 0) smallest.push_back(i); // not "(fetch)"
     WhatIf w = what_if(mp, r.classification, smallest, o);
     if (w.insns != r.whatif.front().insns) r.whatif.push_back(std::move(w));
     r.timings.push_back({"what-if", since(start)});

@@ -55,7 +55,6 @@ struct Efficiency {
   uint64_t steps = 0;
   vmm::Vmm::Counts counts;
   std::vector<std::string> notes; // a guest that diverged or did not halt, and where
-  double share() const;
 };
 
 struct Timing {

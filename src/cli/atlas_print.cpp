@@ -1,6 +1,7 @@
 #include "cli/atlas_print.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -16,10 +17,8 @@ using vmm::Strategy;
 
 namespace {
 
-std::string join(const std::vector<std::string>& xs, const std::string& sep = " ") {
-  std::string s;
-  for (const std::string& x : xs) s += (s.empty() ? "" : sep) + x;
-  return s;
+std::string join(const std::vector<std::string>& xs, const char* sep = " ") {
+  return fmt::format("{}", fmt::join(xs, sep));
 }
 
 std::string verdict_line(const prover::ModelVerdict& v) {
@@ -118,8 +117,8 @@ std::string efficiency_line(const check::ModelCheck& c) {
     names.push_back(std::filesystem::path(g).filename().string());
   std::vector<std::string> parts;
   for (const check::Efficiency& e : c.efficiency) {
-    std::string p =
-        fmt::format("{:.1f}% direct under {} ({} steps", 100 * e.share(), vmm::strategy_name(e.strategy), e.steps);
+    std::string p = fmt::format("{:.1f}% direct under {} ({} steps", 100 * e.counts.direct_share(),
+                                vmm::strategy_name(e.strategy), e.steps);
     p += e.notes.empty() ? ")" : "; " + join(e.notes, "; ") + ")";
     parts.push_back(p);
   }

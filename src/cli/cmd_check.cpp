@@ -24,7 +24,7 @@ struct CheckOptions {
   std::vector<std::string> models, trap;
   std::string findings = "findings";
   uint64_t fuzz_runs = 20000, seed = 1;
-  unsigned jobs = std::max(1u, std::thread::hardware_concurrency()), timeout_ms = 0;
+  ProverArgs prover; // --jobs and --timeout; the VMM's own allocation
 };
 
 // A progress line on stderr: live on a terminal, otherwise when the part
@@ -77,7 +77,7 @@ int run_check(const CheckOptions& o) {
   for (size_t i = 0; i < models.size(); ++i) {
     const model::Model& m = *models[i];
     check::Options co;
-    if (!prover_options(m, ProverArgs{o.jobs, o.timeout_ms, {}, false, false, false, ""}, co.prover)) return kBadInput;
+    if (!prover_options(m, o.prover, co.prover)) return kBadInput;
     co.trap = o.trap;
     co.fuzz_runs = o.fuzz_runs;
     co.seed = o.seed;
@@ -119,9 +119,10 @@ void setup_check(CLI::App& app, int& rc) {
       ->check(CLI::PositiveNumber);
   sub->add_option("--findings", o->findings,
                   "Folder of the campaigns' findings, MODEL/STRATEGY within (default: findings)");
-  sub->add_option("--jobs", o->jobs, "Instructions the prover asks about in parallel (default: one per core)")
+  sub->add_option("--jobs", o->prover.jobs, "Instructions the prover asks about in parallel (default: one per core)")
       ->check(CLI::Range(1u, 256u));
-  sub->add_option("--timeout", o->timeout_ms, "Wall-clock limit per prover query in ms (0: none); over it, unknown");
+  sub->add_option("--timeout", o->prover.timeout_ms,
+                  "Wall-clock limit per prover query in ms (0: none); over it, unknown");
   sub->callback([o, &rc] { rc = run_check(*o); });
 }
 

@@ -36,10 +36,7 @@ vmm::Allocation default_allocation(const model::Model& m) {
   return {q / 4, q / 2};
 }
 
-double Result::efficiency() const {
-  uint64_t total = counts.direct + counts.interpreted + counts.reflected;
-  return total ? static_cast<double>(counts.direct) / static_cast<double>(total) : 0.0;
-}
+double Result::efficiency() const { return counts.direct_share(); }
 
 Lockstep::Lockstep(std::shared_ptr<const model::Model> m, const Options& o)
     : m_(m), opts_(o), native_(m), vmm_(m, o.strategy, o.allocation) {

@@ -139,19 +139,17 @@ size_t statements(const model::Arena& a, const std::vector<model::StmtId>& body)
 std::vector<Row> run_queries(std::shared_ptr<const model::Model> mp, const std::vector<Query>& qs, const Options& o,
                              std::vector<std::string>& internal_errors) {
   const model::Model& m = *mp;
-  std::vector<Row> rows(m.insns.size());
-  for (size_t i = 0; i < m.insns.size(); ++i) {
-    rows[i].insn = static_cast<int>(i);
-    rows[i].findings.resize(qs.size());
-  }
-  std::vector<size_t> insns; // the instructions to ask about
-  if (o.base) {
-    rows = o.base->rows;
+  // The instructions to ask about; a what-if keeps its base's other rows.
+  std::vector<Row> rows = o.base ? o.base->rows : std::vector<Row>(m.insns.size());
+  std::vector<size_t> insns;
+  if (o.base)
     for (int i : o.only) insns.push_back(static_cast<size_t>(i));
-  } else {
+  else
     for (size_t i = 0; i < m.insns.size(); ++i) insns.push_back(i);
+  for (size_t i : insns) {
+    rows[i].insn = static_cast<int>(i);
+    rows[i].findings.assign(qs.size(), Finding{});
   }
-  for (size_t i : insns) rows[i].findings.assign(qs.size(), Finding{});
   const size_t total = insns.size() * qs.size();
   // The threads take the instructions longest first, so that no long one is
   // left to run alone at the end (x86's IRET: a quarter of a minute).

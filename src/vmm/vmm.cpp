@@ -101,6 +101,18 @@ bool Vmm::begin(const Machine& initial, const std::span<const Unit>* changed, st
   return true;
 }
 
+double Vmm::Counts::direct_share() const {
+  uint64_t total = direct + interpreted + reflected;
+  return total ? static_cast<double>(direct) / static_cast<double>(total) : 0.0;
+}
+
+Vmm::Counts& Vmm::Counts::operator+=(const Counts& o) {
+  direct += o.direct;
+  interpreted += o.interpreted;
+  reflected += o.reflected;
+  return *this;
+}
+
 bool usable(const model::Model& m, const Allocation& a, std::string& error) {
   if (!m.vmm.present) {
     error = "model " + m.name + " has no vmm block: it does not say how a VMM would deprivilege a guest";

@@ -82,6 +82,8 @@ public:
 
   struct Counts {
     uint64_t direct = 0, interpreted = 0, reflected = 0;
+    double direct_share() const; // of all the guest instructions counted (0 for none)
+    Counts& operator+=(const Counts& o);
   };
   const Counts& counts() const { return counts_; }
 
