@@ -15,8 +15,11 @@ TEST_F(CheckTest, TheAtlasOfPgJrstNamesRtuWithItsWitnessAndTheMethodsAgree) {
   test::CliResult r = test::run_popek("check pg_jrst --fuzz-runs 20000 --findings " + dir_ + "/findings");
   ASSERT_EQ(r.rc, 0) << r.out << r.err;
   const std::string& o = r.out;
-  EXPECT_NE(o.find("  Theorem 1                      fails against 1: rtu\n"), std::string::npos) << o;
-  EXPECT_NE(o.find("  Theorem 3                      holds\n"), std::string::npos) << o;
+  EXPECT_NE(o.find("  Theorem 1                      fails against 1: rtu\n"
+                   "  Theorem 2                      fails against 1: rtu\n"
+                   "  Theorem 3                      holds\n"),
+            std::string::npos)
+      << o;
   EXPECT_NE(o.find("  trap-and-emulate equivalence   fails against 1: rtu\n"), std::string::npos) << o;
   EXPECT_NE(o.find("  hybrid equivalence             holds\n"), std::string::npos) << o;
   // rtu, under its kind, with its witness in words.
@@ -26,12 +29,20 @@ TEST_F(CheckTest, TheAtlasOfPgJrstNamesRtuWithItsWitnessAndTheMethodsAgree) {
   // The seeded campaign finds rtu; both witnesses replay.
   EXPECT_NE(o.find("trap-emulate: 20000 runs in "), std::string::npos) << o;
   EXPECT_NE(o.find("found 1 of 1 flagged"), std::string::npos) << o;
-  EXPECT_NE(o.find("  cross-check  agree: 2 witnesses replayed"), std::string::npos) << o;
-  EXPECT_NE(o.find("  efficiency   enter_user.s: 50.0% direct under trap-emulate (2 steps; enter_user.s diverges "
-                   "at step 2), 20.0% direct under hybrid (5 steps)\n"),
+  // Theorem 2: the VMM under itself hosts every guest, and flags rtu as the VMM alone does.
+  EXPECT_NE(o.find("  theorem 2    the VMM under itself (base 256, size 512 inside base 256, size 768): it hosts every "
+                   "guest it hosts alone; 1 instruction flagged nested, none of them only nested\n"),
             std::string::npos)
       << o;
-  EXPECT_NE(o.find("\npg_jrst      fails      holds      fails             holds      agree\n"), std::string::npos)
+  // rtu's witnesses of both VMMs alone and of the nested one replay.
+  EXPECT_NE(o.find("  cross-check  agree: 3 witnesses replayed"), std::string::npos) << o;
+  EXPECT_NE(o.find("  efficiency   enter_user.s: 50.0% direct under trap-emulate (2 steps; enter_user.s diverges "
+                   "at step 2), 20.0% direct under hybrid (5 steps), 50.0% direct under trap-emulate nested (2 steps; "
+                   "enter_user.s diverges at step 2)\n"),
+            std::string::npos)
+      << o;
+  EXPECT_NE(o.find("\npg_jrst      fails      fails      holds      fails             holds      agree\n"),
+            std::string::npos)
       << o;
   // Progress went to stderr, part by part.
   EXPECT_NE(r.err.find("pg_jrst (1 of 1): prover"), std::string::npos) << r.err;
@@ -57,7 +68,7 @@ expect divergent at halt in mode kind equivalence
   EXPECT_NE(r.out.find("stale.case), but the prover proved its VMM step; the case no longer replays: "),
             std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("\npg           holds      holds      holds             holds      DISAGREE\n"),
+  EXPECT_NE(r.out.find("\npg           holds      holds      holds      holds             holds      DISAGREE\n"),
             std::string::npos)
       << r.out;
 }

@@ -49,8 +49,8 @@ TEST(CaseFormat, AWellFormedCaseParsesToItsParts) {
   EXPECT_EQ(c.model_loc.col, 7);
   EXPECT_EQ(c.strategy, "hybrid");
   ASSERT_TRUE(c.allocation);
-  EXPECT_EQ(c.allocation->first, 100u);
-  EXPECT_EQ(c.allocation->second, 600u);
+  EXPECT_EQ(c.allocation->base, 100u);
+  EXPECT_EQ(c.allocation->size, 600u);
   EXPECT_EQ(c.max_steps, 50u);
   ASSERT_EQ(c.state.size(), 2u);
   EXPECT_EQ(c.state[0].name, "mode");
@@ -152,8 +152,8 @@ TEST(CaseFormat, CorruptExpectationsSayWhatIsMissing) {
 TEST(CaseFormat, NumbersAreDecimalHexOrBinaryAndNeverOctal) {
   Case c = parse_case("x.case", "model pg\nallocation 0x100 0b1000000000\nmax-steps 010\nprogram\n  halt\n"
                                 "expect equivalent\n");
-  EXPECT_EQ(c.allocation->first, 256u);
-  EXPECT_EQ(c.allocation->second, 512u);
+  EXPECT_EQ(c.allocation->base, 256u);
+  EXPECT_EQ(c.allocation->size, 512u);
   EXPECT_EQ(c.max_steps, 10u);
   EXPECT_EQ(error("model pg\nmax-steps 0x\nprogram\n  halt\nexpect equivalent\n"),
             "bad.case:2:11: '0x' is not a number");

@@ -43,7 +43,7 @@ TEST_F(ProverTest, TheVmmsOwnAllocationAndEveryAllocationAgreeHere) {
   const prover::Row& rtu = row(own, "rtu");
   for (const prover::Finding& f : rtu.findings) {
     if (!f.witness_case) continue;
-    EXPECT_EQ(f.witness_case->allocation, std::make_pair(uint64_t{4}, uint64_t{8})) << f.name;
+    EXPECT_EQ(f.witness_case->allocation, (vmm::Allocation{4, 8})) << f.name;
   }
 }
 

@@ -35,11 +35,12 @@ std::vector<std::string> example_guests(const std::string& dir, const std::strin
 }
 
 // Runs each example guest natively and under the VMM, counting how the VMM ran each instruction.
-Efficiency measure(const std::shared_ptr<const model::Model>& mp, Strategy s, const std::vector<std::string>& guests,
-                   std::vector<std::string>& errors) {
+Efficiency measure(const std::shared_ptr<const model::Model>& mp, Strategy s, const vmm::Allocation& at,
+                   const std::vector<std::string>& guests, std::vector<std::string>& errors) {
   const model::Model& m = *mp;
   Efficiency e;
   e.strategy = s;
+  e.allocation = at;
   for (const std::string& path : guests) {
     std::string err;
     std::optional<std::string> text = read_file(path, err);
@@ -54,7 +55,7 @@ Efficiency measure(const std::shared_ptr<const model::Model>& mp, Strategy s, co
     }
     diff::Options opts;
     opts.strategy = s;
-    opts.allocation = diff::default_allocation(m);
+    opts.allocation = at;
     opts.max_steps = 2000000; // pg's loop.s counts down from 500,000, two instructions a turn
     machine::Machine initial(mp);
     diff::Lockstep ls(mp, opts);
@@ -142,6 +143,17 @@ ModelCheck check_model(std::shared_ptr<const model::Model> mp, const std::string
     for (const prover::Finding& f : row.findings) r.witnesses += f.witness_case.has_value();
   r.timings.push_back({"prover", since(start)});
 
+  if (m.vmm.present) {
+    start = std::chrono::steady_clock::now();
+    if (o.progress)
+      po.progress = [&](const prover::Finding&, size_t done, size_t total) { o.progress("theorem 2", done, total); };
+    r.nesting = prover::theorem2(mp, r.classification, po);
+    r.classification.verdicts.push_back(r.nesting->verdict);
+    for (const prover::Row& row : r.nesting->rows)
+      for (const prover::Finding& f : row.findings) r.witnesses += f.witness_case.has_value();
+    r.timings.push_back({"theorem 2", since(start)});
+  }
+
   if (!o.trap.empty()) {
     start = std::chrono::steady_clock::now();
     std::vector<int> named, smallest;
@@ -172,12 +184,25 @@ ModelCheck check_model(std::shared_ptr<const model::Model> mp, const std::string
   if (o.progress) o.progress("efficiency", 0, 0);
   std::vector<std::string> guests = example_guests(o.examples_dir, m.name);
   for (Strategy s : {Strategy::TrapAndEmulate, Strategy::Hybrid})
-    if (!guests.empty()) r.efficiency.push_back(measure(mp, s, guests, r.errors));
+    if (!guests.empty()) r.efficiency.push_back(measure(mp, s, diff::default_allocation(m), guests, r.errors));
+  if (r.nesting && !guests.empty()) {
+    // A guest the VMM under itself cannot start is a Theorem 2 finding, not a part that could not run.
+    std::vector<std::string> refused;
+    r.efficiency.push_back(measure(mp, Strategy::TrapAndEmulate, r.nesting->allocation, guests, refused));
+    for (std::string& e : refused) r.efficiency.back().notes.push_back("cannot start: " + e);
+  }
   r.timings.push_back({"efficiency", since(start)});
 
   // The cross-check: the prover's witnesses replayed (classify reports those
   // that do not as internal errors), and the fuzzer's findings flagged.
   for (const std::string& e : r.classification.internal_errors) r.disagreements.push_back(e);
+  if (r.nesting) {
+    for (const std::string& e : r.nesting->internal_errors) r.disagreements.push_back("theorem 2: " + e);
+    // The prover's Theorem 2 against the example guests run under the VMM under itself.
+    if (r.nesting->verdict.holds == prover::Tri::Yes && r.efficiency.size() == 3)
+      for (const std::string& n : r.efficiency.back().notes)
+        r.disagreements.push_back("the prover says Theorem 2 holds, but under the VMM under itself " + n);
+  }
   for (const Campaign& c : r.campaigns)
     for (const auto& [insn, found] : c.divergent) {
       int i = m.find_insn(insn);

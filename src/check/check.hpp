@@ -9,6 +9,7 @@
 
 #include "fuzz/campaign.hpp"
 #include "prover/classify.hpp"
+#include "prover/theorem2.hpp"
 #include "vmm/vmm.hpp"
 
 #include <functional>
@@ -51,6 +52,7 @@ struct Campaign {
 // The share of guest instructions the VMM ran directly, over the model's example guests.
 struct Efficiency {
   vmm::Strategy strategy = vmm::Strategy::TrapAndEmulate;
+  vmm::Allocation allocation;      // nested: the VMM under itself (Theorem 2)
   std::vector<std::string> guests; // the example programs, as paths
   uint64_t steps = 0;
   vmm::Vmm::Counts counts;
@@ -65,8 +67,12 @@ struct Timing {
 struct ModelCheck {
   std::shared_ptr<const model::Model> model;
   prover::Classification classification;
-  std::vector<Campaign> campaigns; // trap-and-emulate, hybrid
-  std::vector<Efficiency> efficiency;
+  std::vector<Campaign> campaigns;    // trap-and-emulate, hybrid
+  std::vector<Efficiency> efficiency; // trap-and-emulate, hybrid, trap-and-emulate nested
+  // Theorem 2: the trap-and-emulate VMM under itself, asked of the prover
+  // (its verdict is also the last of classification.verdicts) and run on the
+  // example guests (the last efficiency).
+  std::optional<prover::Nesting> nesting;
   std::vector<std::string> disagreements; // the cross-check's failures, in words
   std::vector<std::string> errors;        // a part that could not run (a campaign, an example guest)
   std::vector<Timing> timings;

@@ -117,8 +117,8 @@ std::string efficiency_line(const check::ModelCheck& c) {
     names.push_back(std::filesystem::path(g).filename().string());
   std::vector<std::string> parts;
   for (const check::Efficiency& e : c.efficiency) {
-    std::string p = fmt::format("{:.1f}% direct under {} ({} steps", 100 * e.counts.direct_share(),
-                                vmm::strategy_name(e.strategy), e.steps);
+    std::string p = fmt::format("{:.1f}% direct under {}{} ({} steps", 100 * e.counts.direct_share(),
+                                vmm::strategy_name(e.strategy), e.allocation.nested() ? " nested" : "", e.steps);
     p += e.notes.empty() ? ")" : "; " + join(e.notes, "; ") + ")";
     parts.push_back(p);
   }
@@ -130,6 +130,30 @@ std::string verdicts_short(const prover::Classification& c) {
   std::vector<std::string> parts;
   for (const prover::ModelVerdict& v : c.verdicts) parts.push_back(v.name + " " + verdict_line(v));
   return join(parts, "; ");
+}
+
+// Theorem 2's evidence: the nested allocation, what the VMM alone does not
+// already show (hosting, the fetch, instructions flagged only nested), and
+// the example guests under the VMM under itself.
+std::string theorem2_lines(const check::ModelCheck& c) {
+  if (!c.nesting) return "";
+  const prover::Nesting& n = *c.nesting;
+  std::vector<std::string> parts;
+  if (n.hosting.yes)
+    parts.push_back("hosting fails: " + n.hosting.words);
+  else if (prover::of(n.hosting) == Tri::No)
+    parts.push_back("it hosts every guest it hosts alone");
+  if (n.fetch.yes) parts.push_back("the fetch fails: " + n.fetch.words);
+  std::vector<std::string> only;
+  for (const std::string& name : n.flagged) {
+    int i = c.model->find_insn(name);
+    if (i >= 0 && c.classification.rows[static_cast<size_t>(i)].flagged(Strategy::TrapAndEmulate) != Tri::Yes)
+      only.push_back(name);
+  }
+  parts.push_back(fmt::format("{} instruction{} flagged nested", n.flagged.size(), n.flagged.size() == 1 ? "" : "s") +
+                  (only.empty() ? ", none of them only nested" : ", only nested: " + join(only)));
+  return fmt::format("  {:<12} the VMM under itself ({}): {}\n", "theorem 2", vmm::allocation_text(n.allocation),
+                     join(parts, "; "));
 }
 
 std::string what_if_lines(const check::ModelCheck& c) {
@@ -160,8 +184,14 @@ std::string atlas_block(const check::ModelCheck& c) {
   const model::Model& m = *c.model;
   const prover::Classification& cl = c.classification;
   std::string out = fmt::format("{}: {} ({} instructions)\n", m.name, m.description, m.insns.size());
-  for (const prover::ModelVerdict& v : cl.verdicts) out += fmt::format("  {:<30} {}\n", v.name, verdict_line(v));
+  // Theorem 2 (last, when measured) is printed after Theorem 1, as the paper numbers them.
+  std::vector<const prover::ModelVerdict*> order;
+  for (const prover::ModelVerdict& v : cl.verdicts) order.push_back(&v);
+  std::stable_partition(order.begin() + (order.empty() ? 0 : 1), order.end(),
+                        [](const prover::ModelVerdict* v) { return v->name == "Theorem 2"; });
+  for (const prover::ModelVerdict* v : order) out += fmt::format("  {:<30} {}\n", v->name, verdict_line(*v));
   out += flagged_by_kind(c);
+  out += theorem2_lines(c);
   out += what_if_lines(c);
   out += fmt::format("  {:<12} {}\n", "fuzzing", fuzz_line(c));
   if (c.disagreements.empty())
@@ -179,13 +209,14 @@ std::string atlas_block(const check::ModelCheck& c) {
 
 std::string atlas_table(const std::vector<check::ModelCheck>& cs) {
   auto mark = [](Tri t) { return t == Tri::Yes ? "holds" : t == Tri::No ? "fails" : "unknown"; };
-  std::string out = fmt::format("{:<12} {:<10} {:<10} {:<17} {:<10} {}\n", "model", "Theorem 1", "Theorem 3",
-                                "trap-and-emulate", "hybrid", "methods");
+  std::string out = fmt::format("{:<12} {:<10} {:<10} {:<10} {:<17} {:<10} {}\n", "model", "Theorem 1", "Theorem 2",
+                                "Theorem 3", "trap-and-emulate", "hybrid", "methods");
   for (const check::ModelCheck& c : cs) {
     const auto& v = c.classification.verdicts;
     std::string agree = !c.disagreements.empty() ? "DISAGREE" : !c.errors.empty() ? "error" : "agree";
-    out += fmt::format("{:<12} {:<10} {:<10} {:<17} {:<10} {}\n", c.model->name, mark(v[0].holds), mark(v[1].holds),
-                       mark(v[2].holds), mark(v[3].holds), agree);
+    std::string t2 = c.nesting ? mark(c.nesting->verdict.holds) : "-";
+    out += fmt::format("{:<12} {:<10} {:<10} {:<10} {:<17} {:<10} {}\n", c.model->name, mark(v[0].holds), t2,
+                       mark(v[1].holds), mark(v[2].holds), mark(v[3].holds), agree);
   }
   return out;
 }

@@ -92,8 +92,8 @@ int run_prove(const ProveOptions& o) {
     if (f.witness_case) {
       std::string state;
       for (const auto& l : f.witness_case->state) state += (state.empty() ? "" : ", ") + l.name + "=" + l.value;
-      fmt::print("     virtual state: {}; allocation base={}, size={}\n", state.empty() ? "(a new VM's)" : state,
-                 f.witness_case->allocation->first, f.witness_case->allocation->second);
+      fmt::print("     virtual state: {}; allocation {}\n", state.empty() ? "(a new VM's)" : state,
+                 vmm::allocation_text(*f.witness_case->allocation));
     }
   }
   if (o.json)

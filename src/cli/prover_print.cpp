@@ -82,12 +82,14 @@ void add_prover_options(CLI::App* sub, ProverArgs& a) {
 }
 
 std::string allocation_text(const std::optional<vmm::Allocation>& a) {
-  return a ? fmt::format("the VM at base {}, size {}", a->base, a->size) : "every VM allocation";
+  return a ? "the VM at " + vmm::allocation_text(*a) : "every VM allocation";
 }
 
 nlohmann::json allocation_json(const std::optional<vmm::Allocation>& a) {
   if (!a) return "any";
-  return {{"base", a->base}, {"size", a->size}};
+  nlohmann::json j = {{"base", a->base}, {"size", a->size}};
+  if (a->nested()) j["inside"] = {{"base", a->outer_base}, {"size", a->outer_size}};
+  return j;
 }
 
 bool prover_options(const model::Model& m, const ProverArgs& a, prover::Options& o) {

@@ -82,10 +82,16 @@ public:
       } else if (kw == "allocation") {
         once(have_allocation, ln, "allocation");
         std::istringstream nums(rest);
-        std::string b, s, extra;
-        nums >> b >> s >> extra;
-        if (s.empty() || !extra.empty()) fail(ln, rest_col, "'allocation' takes two numbers: BASE SIZE");
-        c.allocation = std::make_pair(number(b, ln, rest_col), number(s, ln, rest_col));
+        std::string b, s, inside, ob, os, extra;
+        nums >> b >> s >> inside >> ob >> os >> extra;
+        if (s.empty() || !extra.empty() || (!inside.empty() && (inside != "inside" || os.empty())))
+          fail(ln, rest_col, "'allocation' takes BASE SIZE, or BASE SIZE inside OUTER_BASE OUTER_SIZE");
+        c.allocation = vmm::Allocation{number(b, ln, rest_col), number(s, ln, rest_col)};
+        if (!inside.empty()) {
+          c.allocation->outer_base = number(ob, ln, rest_col);
+          c.allocation->outer_size = number(os, ln, rest_col);
+          if (c.allocation->outer_size == 0) fail(ln, rest_col, "the outer allocation's size must be at least 1");
+        }
         c.allocation_loc = {path_, ln, rest_col};
       } else if (kw == "max-steps") {
         once(have_steps, ln, "max-steps");
@@ -221,7 +227,12 @@ std::string write_case(const Case& c) {
   }
   out += "model " + c.model + "\n";
   out += "vmm " + c.strategy + "\n";
-  if (c.allocation) out += fmt::format("allocation {} {}\n", c.allocation->first, c.allocation->second);
+  if (c.allocation) {
+    const vmm::Allocation& a = *c.allocation;
+    out += fmt::format("allocation {} {}", a.base, a.size);
+    if (a.nested()) out += fmt::format(" inside {} {}", a.outer_base, a.outer_size);
+    out += "\n";
+  }
   out += fmt::format("max-steps {}\n", c.max_steps);
   if (!c.state.empty()) {
     out += "state\n";

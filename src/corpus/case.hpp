@@ -4,6 +4,7 @@
 //   model pg                       a bundled model, or a path relative to the case
 //   vmm trap-emulate               or hybrid
 //   allocation 256 512             optional: base and size of the guest's storage
+//                                  (or 128 256 inside 256 512: a VMM under a VMM)
 //   max-steps 1000                 optional
 //   state                          optional: where the initial virtual state differs
 //     mode = user                  from the VM's reset state
@@ -14,6 +15,7 @@
 #pragma once
 
 #include "util/diag.hpp"
+#include "vmm/allocator.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -40,7 +42,7 @@ struct Case {
   std::string model;   // as written
   Loc model_loc;
   std::string strategy = "trap-emulate";
-  std::optional<std::pair<uint64_t, uint64_t>> allocation;
+  std::optional<vmm::Allocation> allocation;
   Loc allocation_loc;
   uint64_t max_steps = 10000;
   std::vector<StateLine> state;

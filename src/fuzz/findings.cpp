@@ -85,7 +85,7 @@ corpus::Case make_case(const model::Model& m, const CaseContext& cx, const Input
   c.comment = fmt::format("found by popek fuzz: {}\n{} diverges ({}) at step {}", s.text(), s.insn, s.kind, d.step);
   c.model = cx.model_ref;
   c.strategy = vmm::strategy_name(cx.strategy);
-  c.allocation = std::make_pair(cx.allocation.base, cx.allocation.size);
+  c.allocation = cx.allocation;
   c.max_steps = d.step;
   c.state.push_back({"mode", m.modes[in.mode].name, {}});
   for (const Input::Cell& x : in.cells) {

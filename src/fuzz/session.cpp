@@ -28,7 +28,11 @@ void to_json(json& j, const SessionConfig& c) {
            {"max_steps", c.max_steps}, {"max_insns", c.max_insns},   {"exact_insns", c.exact_insns},
            {"findings", c.findings},   {"stats", c.stats},           {"strict", c.strict},
            {"empty", c.empty}};
-  if (c.allocation) j["allocation"] = {c.allocation->base, c.allocation->size};
+  if (c.allocation) {
+    const vmm::Allocation& a = *c.allocation;
+    j["allocation"] =
+        a.nested() ? nlohmann::json{a.base, a.size, a.outer_base, a.outer_size} : nlohmann::json{a.base, a.size};
+  }
 }
 
 void from_json(const json& j, SessionConfig& c) {
@@ -42,7 +46,11 @@ void from_json(const json& j, SessionConfig& c) {
   c.stats = j.at("stats").get<std::string>();
   c.strict = j.at("strict").get<bool>();
   c.empty = j.at("empty").get<bool>();
-  if (j.contains("allocation")) c.allocation = vmm::Allocation{j["allocation"][0], j["allocation"][1]};
+  if (j.contains("allocation")) {
+    const auto& a = j["allocation"];
+    c.allocation = vmm::Allocation{a[0], a[1]};
+    if (a.size() == 4) c.allocation->outer_base = a[2], c.allocation->outer_size = a[3];
+  }
 }
 
 std::string write_stats(const Stats& s) {

@@ -25,12 +25,12 @@ Tri any_of(std::initializer_list<Tri> ts) {
   return unknown ? Tri::Unknown : Tri::No;
 }
 
+} // namespace
+
 Tri of(const Finding& f) {
   if (f.answer.verdict != smt::Verdict::Proved && f.answer.verdict != smt::Verdict::Witness) return Tri::Unknown;
   return f.yes ? Tri::Yes : Tri::No;
 }
-
-} // namespace
 
 Tri Row::answer(Property p, Where w, int unit, Strategy s) const {
   bool asked = false, unknown = false;

@@ -39,6 +39,8 @@ struct Options {
 // Yes, no, or not known (a query answered unknown or could not be posed).
 enum class Tri { No, Yes, Unknown };
 const char* tri_name(Tri t); // "no", "yes", "unknown"
+// A finding's answer: yes, no, or unknown when no solver answered it.
+Tri of(const Finding& f);
 
 struct Row {
   int insn = -1;

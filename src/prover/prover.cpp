@@ -437,6 +437,23 @@ Finding Prover::run_fetch() {
   return finish(std::move(f), fetch, {-1, Property::Equivalence, Path::Whole}, fetch);
 }
 
+Finding Prover::run_hosting() {
+  auto start = std::chrono::steady_clock::now();
+  Finding f;
+  f.query.property = Property::Equivalence;
+  f.name = kHostingQuery;
+  sm_.unknowns().clear();
+  Built b;
+  Vm vm = make_vm(sm_, "V", Expect{}, allocation_);
+  b.assume.push_back(vm.alone);
+  b.claim = vm.hosted;
+  b.vm = vm;
+  f.answer = solve(f, b, std::nullopt);
+  f.yes = f.answer.verdict == smt::Verdict::Witness;
+  f.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return f;
+}
+
 std::string Prover::smt2(int insn, const Query& q) {
   Built b = insn < 0 ? build_fetch(Expect{}) : build(insn, q, Expect{});
   smt::Solver::Scope scope(s_);

@@ -25,6 +25,8 @@ namespace popek::prover {
 // The name of the fetch obligation (theory.md §6 has it implicitly: every
 // instruction-level VMM query assumes it).
 inline const std::string kFetchQuery = "fetch: real(V) fetches what V does";
+// Theorem 2's precondition for a nested allocation: the VMM under a VMM runs every guest the VMM runs alone.
+inline const std::string kHostingQuery = "hosting: the outer VMM accepts every real(V) the inner VMM installs";
 
 struct Finding {
   Query query;
@@ -87,6 +89,9 @@ public:
   // The fetch obligation: wherever real(V) fetches without a trap, it reads
   // what V would (else no instruction-level query means anything).
   Finding run_fetch();
+  // With a nested allocation: every V the inner VMM accepts gives a real(V)
+  // the outer VMM accepts (a witness: a guest the VMM runs alone but not nested).
+  Finding run_hosting();
   // The same obligations as standalone SMT-LIB2 scripts (insn -1: the fetch).
   std::string smt2(int insn, const Query& q);
   // Whether the vmm map moves unit `u` by the allocation's base (a relocation register).

@@ -57,10 +57,13 @@ Vm make_vm(SymbolicMachine& sm, const std::string& prefix, const Expect& policy,
   const unsigned bw = m.vmm.params[0].width, sw = m.vmm.params[1].width;
   vm.base = allocation ? c.bv(allocation->base, bw) : c.bv_var(prefix + ".base", bw);
   vm.size = allocation ? c.bv(allocation->size, sw) : c.bv_var(prefix + ".size", sw);
+  vm.allocation = allocation;
+  const bool nested = allocation && allocation->nested();
+  vm.window = nested ? c.bv(allocation->window_base(), code.addr_width) : vm.base;
   // The guest's storage: what a case or the VMM put below `size`, zero above
   // (a VM has no storage there, and the concrete VMM starts it at zero).
   auto storage = sm.unknowns().make(c, prefix + "." + code.name, code.addr_width, code.unit);
-  Term base = vm.base, size = vm.size;
+  Term base = vm.base, size = vm.size, window = vm.window;
   const unsigned unit = code.unit;
   std::shared_ptr<Expect> ex = vm.expect;
   auto guest = [&c, storage, size, unit, ex](Term a, Term when) {
@@ -72,18 +75,27 @@ Vm make_vm(SymbolicMachine& sm, const std::string& prefix, const Expect& policy,
   vm.v.mems[m.code_mem].initial = guest;
 
   unsigned w = wide(c, {base, size, c.bv(0, code.addr_width + 1)});
-  Term q = c.bv(code.size, w), b = c.zext(base, w), s = c.zext(size, w);
+  // Nested, the inner allocation lies within the outer one's size (the concrete VMM checks the outer one's fit).
+  Term q = c.bv(nested ? allocation->outer_size : code.size, w), b = c.zext(base, w), s = c.zext(size, w);
   Term fits =
       c.land({c.cmp(CmpOp::Ne, s, c.bv(0, w)), c.cmp(CmpOp::Ult, b, q), c.cmp(CmpOp::Ule, s, c.op(BvOp::Sub, q, b))});
-  vm.wf = c.land({fits, symbolic::valid_mode(c, m, vm.v), sm.wellformed(vm.v, base, size)});
+  vm.alone = c.land({fits, symbolic::valid_mode(c, m, vm.v), sm.wellformed(vm.v, base, size)});
 
   // real(V): the map's system state and mode; storage through the window, the VMM's fill elsewhere.
   vm.real = sm.map(vm.v, base, size);
+  vm.hosted = c.bool_val(true);
+  if (nested) {
+    Term ob = c.bv(allocation->outer_base, bw), os = c.bv(allocation->outer_size, sw);
+    vm.installed = vm.real;
+    vm.hosted = c.land({symbolic::valid_mode(c, m, vm.real), sm.wellformed(vm.real, ob, os)});
+    vm.real = sm.map(vm.real, ob, os);
+  }
+  vm.wf = c.land({vm.alone, vm.hosted});
   Term fill = c.bv(vmm::Vmm::kVmmFill & model::width_mask(unit), unit);
-  vm.real.mems[m.code_mem].initial = [&c, guest, fill, base, size, ex](Term y, Term when) {
-    Term inside = in_window(c, base, size, y);
+  vm.real.mems[m.code_mem].initial = [&c, guest, fill, window, size, ex](Term y, Term when) {
+    Term inside = in_window(c, window, size, y);
     bool sure = when.valid() && ex->expect(c.implies(when, inside));
-    Term g = guest(guest_address(c, base, y), when);
+    Term g = guest(guest_address(c, window, y), when);
     return sure ? g : c.ite(inside, g, fill);
   };
   return vm;
@@ -121,9 +133,10 @@ Direct project(SymbolicMachine& sm, const Vm& vm, const State& after) {
   code.initial = vm.v.mems[m.code_mem].initial;
   code.writes.clear();
   for (const symbolic::Memory::Write& wr : after.mems[m.code_mem].writes) {
-    Term inside = in_window(c, vm.base, vm.size, wr.addr);
+    Term inside = in_window(c, vm.window, vm.size, wr.addr);
     bool sure = vm.expect->expect(c.implies(wr.guard, inside));
-    code.writes.push_back({sure ? wr.guard : c.land({wr.guard, inside}), guest_address(c, vm.base, wr.addr), wr.value});
+    code.writes.push_back(
+        {sure ? wr.guard : c.land({wr.guard, inside}), guest_address(c, vm.window, wr.addr), wr.value});
     d.outside.push_back(sure ? c.bool_val(false) : c.land({wr.guard, c.lnot(inside)}));
   }
   d.isolation = c.lor(d.outside);

@@ -45,14 +45,21 @@ struct Expect {
 struct Vm {
   State v;         // the virtual state; guest storage reads 0 at and above `size`
   Term base, size; // the allocation, of the vmm parameters' widths
-  Term wf;         // the allocation fits in memory and V is well formed for it
+  Term window;     // where the storage lies in real memory: `base`, or nested the outer base + `base`
+  Term wf;         // the allocation fits in memory and V is well formed for it: `alone` and `hosted`
+  Term alone;      // the same for the allocation alone (nested: the inner one, inside the outer one)
+  Term hosted;     // nested: the outer VMM accepts as its guest what the inner one installs (else true)
   State real;      // real(V): the map's system state and mode, storage in the window
+  State installed; // nested: what the inner VMM installs, the outer VMM's guest (the map of V, once)
+  std::optional<vmm::Allocation> allocation; // the allocation, when it is a given one
   std::shared_ptr<Expect> expect;
 };
 
 // A free virtual state (named `prefix.R`, ...) in the VM at `allocation`, or
 // at every allocation at once (nullopt: base and size free), its views
-// assuming what `policy` allows (its facts are not copied).
+// assuming what `policy` allows (its facts are not copied). A nested
+// allocation (Theorem 2) gives real(V) as the map of the map of V, and `wf`
+// also asks the outer VMM to accept what the inner one installs.
 Vm make_vm(SymbolicMachine& sm, const std::string& prefix, const Expect& policy,
            const std::optional<vmm::Allocation>& allocation);
 

@@ -107,7 +107,7 @@ corpus::Case make_case(const Reader& r, const std::shared_ptr<const model::Model
   wc.model = m.path;
   wc.strategy = f.query.property == Property::VmmStep ? vmm::strategy_name(f.query.strategy) : "trap-emulate";
   uint64_t base = r.val(vm.base), size = r.val(vm.size);
-  wc.allocation = std::make_pair(base, size);
+  wc.allocation = vm.allocation ? *vm.allocation : vmm::Allocation{base, size};
   wc.max_steps = 1;
   // The state lines: what differs from a new VM's state.
   machine::Machine reset(mp);
@@ -167,6 +167,23 @@ void explain(const smt::Solver& s, Context& c, const std::shared_ptr<const model
              const Built& b) {
   const model::Model& m = *mp;
   Reader r{s, c, m};
+  if (f.insn < 0 && f.name == kHostingQuery) {
+    // The guest's registers the map changed, before and after: what the outer
+    // VMM's wellformed sees. Those it only moved by the base are left out.
+    const Vm& vm = *b.vm;
+    const vmm::Allocation& a = *vm.allocation;
+    std::vector<uint32_t> changed;
+    for (uint32_t i = 0; i < vm.v.cells.size(); ++i) {
+      uint64_t before = r.val(vm.v.cells[i]), after = r.val(vm.installed.cells[i]);
+      uint64_t mask = model::width_mask(c.width(vm.v.cells[i]));
+      if (before != after && ((after - before) & mask) != (a.base & mask)) changed.push_back(i);
+    }
+    f.words = fmt::format("a guest with {} gets real(V) with {} from the VMM at base {}, size {}, and the same VMM "
+                          "refuses that as its guest at base {}, size {} (its vmm 'wellformed' is false)",
+                          state_words(r, vm.v, changed), state_words(r, vm.installed, changed), a.base, a.size,
+                          a.outer_base, a.outer_size);
+    return;
+  }
   if (f.insn < 0) {
     const Vm& vm = *b.vm;
     f.words = fmt::format("with {} (base={}, size={}), the VMM fetches other units than the guest's",

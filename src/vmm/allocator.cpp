@@ -4,6 +4,18 @@
 
 namespace popek::vmm {
 
+std::string allocation_text(const Allocation& a) {
+  std::string s = "base " + std::to_string(a.base) + ", size " + std::to_string(a.size);
+  if (a.nested()) s += " inside base " + std::to_string(a.outer_base) + ", size " + std::to_string(a.outer_size);
+  return s;
+}
+
+Allocation nested_allocation(const Allocation& alone, uint64_t memory) {
+  const uint64_t outer_size = alone.base + alone.size;
+  const uint64_t spare = memory > outer_size ? memory - outer_size : 0;
+  return {alone.base, alone.size, alone.base == 0 ? 0 : std::min(alone.base, spare), outer_size};
+}
+
 bool Allocator::install(machine::Machine& virt, machine::Machine& real) {
   auto v = virt.reg_cells();
   const size_t n = v.size();
@@ -26,9 +38,22 @@ bool Allocator::install(machine::Machine& virt, machine::Machine& real) {
     }
   }
   bool ok = virt.vmm_wellformed(a_.base, a_.size);
-  if (ok) {
+  if (ok && a_.nested()) {
+    // What the inner VMM would install is the outer VMM's guest; refused,
+    // the real machine keeps its registers, as when V itself is refused.
+    saved_.assign(real.reg_cells().begin(), real.reg_cells().end());
     real.copy_registers(virt);
     real.apply_vmm_map(a_.base, a_.size);
+    ok = real.vmm_wellformed(a_.outer_base, a_.outer_size);
+    if (ok)
+      real.apply_vmm_map(a_.outer_base, a_.outer_size);
+    else
+      real.set_register_cells(saved_);
+  } else if (ok) {
+    real.copy_registers(virt);
+    real.apply_vmm_map(a_.base, a_.size);
+  }
+  if (ok) {
     auto cells = real.reg_cells();
     installed_.resize(cells.size());
     for (uint32_t c = 0; c < cells.size(); ++c) installed_[c] = cells[c] & real.system_mask(c);

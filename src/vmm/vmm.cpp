@@ -63,7 +63,8 @@ bool Vmm::begin(const Machine& initial, const std::span<const Unit>* changed, st
       std::copy(from.begin(), from.begin() + static_cast<long>(a.size), virt.begin());
       std::fill(virt.begin() + static_cast<long>(a.size), virt.end(), 0);
       std::fill(real.begin(), real.end(), fill);
-      std::copy(from.begin(), from.begin() + static_cast<long>(a.size), real.begin() + static_cast<long>(a.base));
+      std::copy(from.begin(), from.begin() + static_cast<long>(a.size),
+                real.begin() + static_cast<long>(a.window_base()));
     }
   } else {
     auto virt_unit = [&](unsigned mi, uint64_t addr) {
@@ -77,14 +78,14 @@ bool Vmm::begin(const Machine& initial, const std::span<const Unit>* changed, st
       if (mi != m.code_mem)
         real[addr] = initial.mem(mi, addr);
       else
-        real[addr] = alloc_.in_window(addr) ? initial.mem(mi, addr - a.base) : fill;
+        real[addr] = alloc_.in_window(addr) ? initial.mem(mi, addr - a.window_base()) : fill;
     };
     for (auto [mi, addr] : *changed) {
       virt_unit(mi, addr);
       if (mi != m.code_mem)
         real_unit(mi, addr);
       else if (addr < a.size)
-        real_unit(mi, a.base + addr);
+        real_unit(mi, a.window_base() + addr);
     }
     for (auto [mi, addr] : virt_written_) virt_unit(mi, addr);
     for (auto [mi, addr] : real_written_) real_unit(mi, addr);
@@ -93,8 +94,9 @@ bool Vmm::begin(const Machine& initial, const std::span<const Unit>* changed, st
   real_written_.clear();
   overflow_ = false;
   if (!alloc_.install(virt_, real_)) {
-    error = "the initial virtual state is not well formed for allocation base " + std::to_string(a.base) + ", size " +
-            std::to_string(a.size) + " (the model's vmm 'wellformed' is false)";
+    error = "the initial virtual state is not well formed for allocation " + allocation_text(a) +
+            (a.nested() ? " (the model's vmm 'wellformed' is false for it, or for what the inner VMM installs)"
+                        : " (the model's vmm 'wellformed' is false)");
     return false;
   }
   counts_ = Counts{};
@@ -119,9 +121,14 @@ bool usable(const model::Model& m, const Allocation& a, std::string& error) {
     return false;
   }
   const model::Memory& code = m.mems[m.code_mem];
-  if (a.size == 0 || a.base >= code.size || a.size > code.size - a.base) {
-    error = "allocation base " + std::to_string(a.base) + ", size " + std::to_string(a.size) +
-            " does not fit in memory " + code.name + " (" + std::to_string(code.size) + " units)";
+  // Nested, the inner window lies in the outer VMM's guest storage, which lies in real memory.
+  auto fits = [](uint64_t base, uint64_t size, uint64_t within) {
+    return size != 0 && base < within && size <= within - base;
+  };
+  uint64_t within = a.nested() ? a.outer_size : code.size;
+  if (!fits(a.base, a.size, within) || (a.nested() && !fits(a.outer_base, a.outer_size, code.size))) {
+    error = "allocation " + allocation_text(a) + " does not fit in memory " + code.name + " (" +
+            std::to_string(code.size) + " units)";
     return false;
   }
   return true;
@@ -181,8 +188,8 @@ void Vmm::from_real(VmmStep& r) {
         virt_.set_mem(mi, addr, v);
         r.written.push_back({mi, addr});
       } else if (alloc_.in_window(addr)) {
-        virt_.set_mem(mi, addr - a.base, v);
-        r.written.push_back({mi, addr - a.base});
+        virt_.set_mem(mi, addr - a.window_base(), v);
+        r.written.push_back({mi, addr - a.window_base()});
       } else {
         r.violations.push_back({Violation::Isolation, true, 0, mi, addr, c.before, v});
         continue;
@@ -221,8 +228,8 @@ void Vmm::to_real(VmmStep& r) {
       real_.set_mem(mi, addr, v);
       wrote(real_written_, mi, addr);
     } else if (addr < a.size) {
-      real_.set_mem(mi, a.base + addr, v);
-      wrote(real_written_, mi, a.base + addr);
+      real_.set_mem(mi, a.window_base() + addr, v);
+      wrote(real_written_, mi, a.window_base() + addr);
     } else {
       r.violations.push_back({Violation::Allocation, true, 0, mi, addr, c.before, v});
       continue;

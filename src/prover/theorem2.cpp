@@ -1,0 +1,62 @@
+#include "prover/theorem2.hpp"
+
+#include "diff/lockstep.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+namespace popek::prover {
+
+Nesting theorem2(std::shared_ptr<const model::Model> mp, const Classification& single, const Options& o) {
+  auto start = std::chrono::steady_clock::now();
+  const model::Model& m = *mp;
+  Nesting n;
+  n.allocation = vmm::nested_allocation(single.allocation ? *single.allocation : diff::default_allocation(m),
+                                        m.mems[m.code_mem].size);
+  Options no = o;
+  no.allocation = n.allocation;
+  no.base = nullptr;
+  no.only.clear();
+  try {
+    Prover p(mp, o.limits, n.allocation);
+    n.hosting = p.run_hosting();
+    n.fetch = p.run_fetch();
+    n.fetch.yes = n.fetch.answer.verdict == smt::Verdict::Witness;
+  } catch (const std::exception& e) {
+    for (Finding* f : {&n.hosting, &n.fetch}) f->answer = {f->name, smt::Verdict::Error, e.what()};
+  }
+  // Only the trap-and-emulate VMM step: the obligation the nested system adds.
+  std::vector<Query> qs;
+  for (const Query& q : queries_for(m, single.units, single.relocated))
+    if (q.property == Property::VmmStep && q.strategy == vmm::Strategy::TrapAndEmulate) qs.push_back(q);
+  n.rows = run_queries(mp, qs, no, n.internal_errors);
+  n.queries = static_cast<unsigned>(m.insns.size() * qs.size() + 2);
+
+  ModelVerdict& v = n.verdict;
+  v.name = "Theorem 2";
+  v.statement = "the trap-and-emulate VMM runs under itself and stays equivalent: a VMM may run on its own VM";
+  v.holds = Tri::Yes;
+  auto weigh = [&](Tri t, const std::string& against) {
+    if (t == Tri::Yes && std::find(v.against.begin(), v.against.end(), against) == v.against.end())
+      v.against.push_back(against);
+    if (t == Tri::Unknown && v.holds == Tri::Yes) v.holds = Tri::Unknown;
+  };
+  // The VMM alone: what breaks its equivalence breaks the nested system's.
+  for (const ModelVerdict& s : single.verdicts)
+    if (s.name == "trap-and-emulate equivalence") {
+      for (const std::string& a : s.against) weigh(Tri::Yes, a);
+      weigh(s.holds == Tri::Unknown ? Tri::Unknown : Tri::No, "");
+    }
+  weigh(of(n.hosting), "(hosting)");
+  weigh(of(n.fetch), "(fetch)");
+  for (const Row& r : n.rows) {
+    const std::string& name = m.insns[static_cast<size_t>(r.insn)].name;
+    if (r.flagged(vmm::Strategy::TrapAndEmulate) == Tri::Yes) n.flagged.push_back(name);
+    weigh(r.flagged(vmm::Strategy::TrapAndEmulate), name);
+  }
+  if (!v.against.empty()) v.holds = Tri::No;
+  n.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return n;
+}
+
+} // namespace popek::prover
