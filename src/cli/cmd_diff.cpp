@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "cli/diff_print.hpp"
+#include "cli/prover_print.hpp"
 #include "cli/state_print.hpp"
 #include "diff/setup.hpp"
 
@@ -17,7 +18,7 @@ struct DiffOptions {
   std::string model, program, strategy = "trap-emulate";
   std::vector<uint64_t> allocation;
   std::vector<std::string> settings;
-  bool trace = false, json = false;
+  bool trace = false, json = false, nested = false;
   uint64_t max_steps = 100000;
 };
 
@@ -31,6 +32,7 @@ int run_diff(const DiffOptions& o) {
   opts.strategy = o.strategy == "hybrid" ? vmm::Strategy::Hybrid : vmm::Strategy::TrapAndEmulate;
   opts.allocation =
       o.allocation.empty() ? diff::default_allocation(m) : vmm::Allocation{o.allocation[0], o.allocation[1]};
+  if (o.nested) opts.allocation = vmm::nested_allocation(opts.allocation, m.mems[m.code_mem].size);
   opts.max_steps = o.max_steps;
   std::vector<diff::Setting> settings;
   for (const std::string& s : o.settings) {
@@ -73,7 +75,7 @@ int run_diff(const DiffOptions& o) {
   if (o.json) {
     nlohmann::json j{{"model", m.name},
                      {"vmm", vmm::strategy_name(opts.strategy)},
-                     {"allocation", {{"base", opts.allocation.base}, {"size", opts.allocation.size}}},
+                     {"allocation", allocation_json(opts.allocation)},
                      {"steps", r.steps},
                      {"halted", r.halted},
                      {"equivalent", !r.divergence},
@@ -108,6 +110,10 @@ void setup_diff(CLI::App& app, int& rc) {
       ->check(CLI::IsMember({"trap-emulate", "hybrid"}));
   sub->add_option("--allocation", o->allocation, "BASE SIZE: where the guest's storage sits in real memory")
       ->expected(2);
+  sub->add_flag("--nested", o->nested,
+                "Theorem 2: run the guest under the trap-and-emulate VMM run under itself, in the allocation "
+                "popek picks around the VMM's own (docs/vmm.md, section 10)")
+      ->excludes(sub->get_option("--vmm"));
   sub->add_option("--set", o->settings, "NAME=VALUE: initial virtual state (R.b=63, mode=user, E[7]=5)");
   sub->add_option("--max-steps", o->max_steps, "Stop after this many guest instructions (default 100000)")
       ->check(CLI::PositiveNumber);
