@@ -113,7 +113,8 @@ TEST(CaseFormat, CorruptCasesSayWhereAndWhat) {
   EXPECT_EQ(error("model\n" + tail), "bad.case:1:1: 'model' needs a bundled model's name or a path");
   EXPECT_EQ(error("model pg\nvmm fast\n" + tail),
             "bad.case:2:5: the vmm strategy is 'trap-emulate' or 'hybrid', not 'fast'");
-  EXPECT_EQ(error("model pg\nallocation 10\n" + tail), "bad.case:2:12: 'allocation' takes two numbers: BASE SIZE");
+  EXPECT_EQ(error("model pg\nallocation 10\n" + tail),
+            "bad.case:2:12: 'allocation' takes BASE SIZE, or BASE SIZE inside OUTER_BASE OUTER_SIZE");
   EXPECT_EQ(error("model pg\nallocation 10 x2\n" + tail), "bad.case:2:12: 'x2' is not a number");
   EXPECT_EQ(error("model pg\nmax-steps 0\n" + tail), "bad.case:2:11: 'max-steps' must be at least 1");
   EXPECT_EQ(error("model pg\nmax-steps 99999999999999999999999\n" + tail),
