@@ -7,7 +7,7 @@ CTEST_FLAGS ?=
 .PHONY: run test build deps bench clean
 
 run: build
-	./$(BUILD)/popek check
+	./$(BUILD)/popek check --report report
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) $(CTEST_FLAGS)

@@ -41,16 +41,6 @@ constexpr Kind kKinds[] = {{"control sensitive", Property::Control},
                            {"register sensitive", Property::Register},
                            {"resource control broken", Property::ResourceControl}};
 
-// The first finding of `p` that holds: its witness in words. For an
-// instruction only the hybrid VMM flags, only what it does in user mode.
-const Finding* witness(const Row& r, Property p, bool user_only) {
-  for (const Finding& f : r.findings)
-    if (f.query.property == p && f.yes && !f.words.empty() &&
-        (!user_only || f.query.where != prover::Where::Supervisor))
-      return &f;
-  return nullptr;
-}
-
 // Every flagged instruction once, under the first kind it shows, with that
 // kind's witness, which VMMs it breaks, and the other kinds it shows.
 std::string flagged_by_kind(const check::ModelCheck& c) {
@@ -66,7 +56,7 @@ std::string flagged_by_kind(const check::ModelCheck& c) {
     const Finding* shown = nullptr;
     std::vector<std::string> also;
     for (size_t k = 0; k < std::size(kKinds); ++k) {
-      const Finding* f = witness(r, kKinds[k].property, !te);
+      const Finding* f = r.witness(kKinds[k].property, !te);
       if (!f) continue;
       std::string kind = kKinds[k].name;
       if (kKinds[k].property == Property::Register && f->query.unit >= 0)
@@ -78,7 +68,7 @@ std::string flagged_by_kind(const check::ModelCheck& c) {
       first = k;
       shown = f;
     }
-    if (!shown) shown = witness(r, Property::VmmStep, !te); // flagged with none of the kinds
+    if (!shown) shown = r.witness(Property::VmmStep, !te); // flagged with none of the kinds
     std::string line = fmt::format("      {:<10} [{}] {}", m.insns[static_cast<size_t>(r.insn)].name, join(vmms, ", "),
                                    shown ? shown->words : "");
     if (!also.empty()) line += "; also " + join(also, ", ");

@@ -7,12 +7,15 @@
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "cli/prover_print.hpp"
+#include "report/report.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 
@@ -23,6 +26,7 @@ namespace {
 struct CheckOptions {
   std::vector<std::string> models, trap;
   std::string findings = "findings";
+  std::string report; // folder of report.json, report.md, report.html ("" for none)
   uint64_t fuzz_runs = 20000, seed = 1;
   ProverArgs prover; // --jobs and --timeout; the VMM's own allocation
 };
@@ -72,6 +76,15 @@ int run_check(const CheckOptions& o) {
     }
     models.push_back(m);
   }
+  // A report folder that cannot be made or written is bad input: said before the check, not after it.
+  if (!o.report.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(o.report, ec);
+    if (ec || ::access(o.report.c_str(), W_OK) != 0) {
+      std::cerr << "popek: --report " << o.report << ": " << (ec ? ec.message() : std::strerror(errno)) << "\n";
+      return kBadInput;
+    }
+  }
   std::vector<check::ModelCheck> done;
   int rc = kOk;
   for (size_t i = 0; i < models.size(); ++i) {
@@ -100,6 +113,18 @@ int run_check(const CheckOptions& o) {
       rc = kInconclusive;
   }
   fmt::print("{}", atlas_table(done));
+  std::fflush(stdout);
+  // Whatever the check concluded (disagreement, a part that failed), its findings are written.
+  if (!o.report.empty()) {
+    auto start = std::chrono::steady_clock::now();
+    std::string err;
+    if (!report::write_report(o.report, report::prepare(done, models_dir()), err)) {
+      std::cerr << "popek: --report: cannot write the report: " << err << "\n";
+      return kBadInput;
+    }
+    std::cerr << fmt::format("popek: report written to {} in {:.2f} s (report.json, report.md, report.html)\n",
+                             o.report, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
   return rc;
 }
 
@@ -119,6 +144,9 @@ void setup_check(CLI::App& app, int& rc) {
       ->check(CLI::PositiveNumber);
   sub->add_option("--findings", o->findings,
                   "Folder of the campaigns' findings, MODEL/STRATEGY within (default: findings)");
+  sub->add_option("--report", o->report,
+                  "Also write the results into DIR: report.json (schema popek-report/1, docs/report.md), "
+                  "report.md and report.html");
   sub->add_option("--jobs", o->prover.jobs, "Instructions the prover asks about in parallel (default: one per core)")
       ->check(CLI::Range(1u, 256u));
   sub->add_option("--timeout", o->prover.timeout_ms,

@@ -1,19 +1,13 @@
 #include "cli/diff_print.hpp"
 
-#include "asm/disassembler.hpp"
 #include "cli/state_print.hpp"
+#include "diff/words.hpp"
 
 #include <fmt/format.h>
 
 namespace popek::cli {
 
 namespace {
-
-std::string insn_text(const model::Model& m, const machine::Outcome& o) {
-  if (o.insn >= 0) return assembler::format_insn(m, o.insn, o.raw);
-  if (o.stage == machine::Outcome::Fetch) return "(fetch)";
-  return fmt::format("(undefined {})", model::bits_to_hex(o.raw, m.fetch_unit));
-}
 
 // What the VMM's step changed in the virtual state: registers that differ
 // from `before`, and the storage it wrote.
@@ -27,30 +21,15 @@ std::string virtual_changes(const model::Model& m, const machine::Machine& v, co
     out += fmt::format("{}{}={}", out.empty() ? "" : "  ", reg_name(m, r, i), reg_value(m, r, cells[c]));
   }
   for (auto [mi, a] : s.written)
-    out += fmt::format("{}{}[{}]=0x{:0{}x}", out.empty() ? "" : "  ", m.mems[mi].name, a, v.mem(mi, a),
-                       (m.mems[mi].unit + 3) / 4);
+    out += fmt::format("{}{}[{}]={}", out.empty() ? "" : "  ", m.mems[mi].name, a,
+                       machine::mem_value(m, mi, v.mem(mi, a)));
   return out;
-}
-
-std::string how(const model::Model& m, const vmm::VmmStep& s) {
-  if (s.how == vmm::VmmStep::Direct) return "executed directly, without a trap";
-  std::string why = s.tried_direct ? fmt::format(" after real trap {}", m.traps[s.real.cause].name) : " (hybrid)";
-  if (s.how == vmm::VmmStep::Interpreted) return "interpreted" + why;
-  return fmt::format("reflected trap {}{}", m.traps[s.virt.cause].name, why);
 }
 
 } // namespace
 
 std::string component_value(const model::Model& m, const diff::Component& c, bool vmm_side) {
-  uint64_t v = vmm_side ? c.vmm : c.native;
-  switch (c.kind) {
-  case diff::Component::Halted: return v ? "halted" : "running";
-  case diff::Component::Memory: return fmt::format("0x{:0{}x}", v, (m.mems[c.mem].unit + 3) / 4);
-  case diff::Component::Register: break;
-  }
-  for (unsigned r = 0; r < m.regs.size(); ++r)
-    if (c.cell >= m.regs[r].slot && c.cell < m.regs[r].slot + m.regs[r].count) return reg_value(m, r, v);
-  return fmt::format("0x{:x}", v);
+  return diff::component_value(m, c, vmm_side ? c.vmm : c.native);
 }
 
 std::string trace_line(const diff::Lockstep& ls, uint64_t step, const diff::Lockstep::Step& s) {
@@ -61,9 +40,9 @@ std::string trace_line(const diff::Lockstep& ls, uint64_t step, const diff::Lock
   std::string native = describe_outcome(m, s.native);
   std::string nchanges = describe_changes(ls.native());
   std::string left = (native.empty() ? "" : "[" + native + "] ") + nchanges;
-  std::string right = (s.vmm.how == vmm::VmmStep::Direct ? std::string("direct") : how(m, s.vmm)) + ": " +
+  std::string right = (s.vmm.how == vmm::VmmStep::Direct ? std::string("direct") : diff::how_words(m, s.vmm)) + ": " +
                       virtual_changes(m, ls.vmm().virtual_state(), before, s.vmm);
-  return fmt::format("{:>6}  {:0{}x}  {:<24} {:<44} | {}", step, pc, pcw, insn_text(m, s.native), left, right);
+  return fmt::format("{:>6}  {:0{}x}  {:<24} {:<44} | {}", step, pc, pcw, diff::insn_text(m, s.native), left, right);
 }
 
 std::string divergence_summary(const model::Model& m, const diff::Divergence& d) {
@@ -76,17 +55,12 @@ std::string divergence_summary(const model::Model& m, const diff::Divergence& d)
 std::string divergence_report(const model::Model& m, const diff::Divergence& d, vmm::Strategy s) {
   const int pcw = static_cast<int>((m.pc().width + 3) / 4);
   std::string out = fmt::format("divergence at step {}: {} broken\n", d.step, diff::kind_name(d.kind));
-  out += fmt::format("  instruction  {} at {:0{}x}, encoding {}\n", insn_text(m, d.native), d.pc, pcw,
+  out += fmt::format("  instruction  {} at {:0{}x}, encoding {}\n", diff::insn_text(m, d.native), d.pc, pcw,
                      model::bits_to_hex(d.native.raw, m.fetch_unit * std::max(1u, d.native.units)));
   std::string nat = describe_outcome(m, d.native);
   out += fmt::format("  natively     {}\n", nat.empty() ? "completed" : nat);
-  out += fmt::format("  under the {} VMM: {}\n", vmm::strategy_name(s), how(m, d.vmm));
-  const char* left = d.kind == diff::Divergence::ResourceControl ? "installed"
-                     : d.kind == diff::Divergence::Isolation     ? "before"
-                                                                 : "native";
-  const char* right = d.kind == diff::Divergence::Equivalence || d.kind == diff::Divergence::Allocation
-                          ? "vmm"
-                          : "after, without a trap";
+  out += fmt::format("  under the {} VMM: {}\n", vmm::strategy_name(s), diff::how_words(m, d.vmm));
+  auto [left, right] = diff::compared_sides(d.kind);
   out += fmt::format("  {:<14} {:<28} {}\n", "component", left, right);
   for (const diff::Component& c : d.components) {
     std::string name = diff::component_name(m, c);
@@ -112,7 +86,7 @@ nlohmann::json divergence_json(const model::Model& m, const diff::Divergence& d)
           {"kind", diff::kind_name(d.kind)},
           {"pc", d.pc},
           {"instruction", diff::insn_name(m, d.native)},
-          {"text", insn_text(m, d.native)},
+          {"text", diff::insn_text(m, d.native)},
           {"encoding", model::bits_to_hex(d.native.raw, m.fetch_unit * std::max(1u, d.native.units))},
           {"vmm", vmm::how_name(d.vmm.how)},
           {"components", comps},

@@ -6,7 +6,6 @@
 namespace popek::cli {
 
 namespace {
-int hex_digits(unsigned width) { return static_cast<int>((width + 3) / 4); }
 
 // Net changes of the last step: location -> (before, after), in order of first change.
 struct NetChange {
@@ -37,29 +36,6 @@ std::vector<NetChange> net_changes(const machine::Machine& mc) {
 }
 } // namespace
 
-std::string reg_name(const model::Model& m, unsigned r, unsigned i) {
-  const model::Register& reg = m.regs[r];
-  return reg.file ? fmt::format("{}[{}]", reg.name, i) : reg.name;
-}
-
-std::string reg_value(const model::Model& m, unsigned r, uint64_t v) {
-  const model::Register& reg = m.regs[r];
-  if (reg.kind == model::RegKind::Mode) {
-    int md = m.find_mode_code(v);
-    return md >= 0 ? m.modes[static_cast<size_t>(md)].name : fmt::format("{} (no such mode)", v);
-  }
-  std::string s = fmt::format("0x{:0{}x}", v, hex_digits(reg.width));
-  if (!reg.fields.empty()) {
-    s += " (";
-    for (size_t f = 0; f < reg.fields.size(); ++f) {
-      const model::RegField& fd = reg.fields[f];
-      s += fmt::format("{}{}={}", f ? ", " : "", fd.name, (v >> fd.lo) & model::width_mask(fd.hi - fd.lo + 1));
-    }
-    s += ")";
-  }
-  return s;
-}
-
 std::string describe_changes(const machine::Machine& mc) {
   const model::Model& m = mc.model();
   std::string out;
@@ -67,8 +43,7 @@ std::string describe_changes(const machine::Machine& mc) {
     if (!out.empty()) out += "  ";
     if (n.memory) {
       auto [mi, addr] = mc.locate(n.loc);
-      const model::Memory& mem = m.mems[mi];
-      out += fmt::format("{}[{}]=0x{:0{}x}", mem.name, addr, n.after, hex_digits(mem.unit));
+      out += fmt::format("{}[{}]={}", m.mems[mi].name, addr, machine::mem_value(m, mi, n.after));
     } else {
       auto [r, i] = mc.reg_of_cell(n.loc);
       out += reg_name(m, r, i) + "=" + reg_value(m, r, n.after);
@@ -87,16 +62,6 @@ std::string describe_registers(const machine::Machine& mc) {
                          reg.system_bits() ? "   [system]" : "");
   }
   return out;
-}
-
-std::string describe_outcome(const model::Model& m, const machine::Outcome& o) {
-  switch (o.kind) {
-  case machine::Outcome::Completed: return "";
-  case machine::Outcome::Halted: return "halt";
-  case machine::Outcome::Trapped:
-    return fmt::format("trap {}{}", m.traps[o.cause].name, o.memory ? " (memory trap)" : "");
-  }
-  return "";
 }
 
 nlohmann::json registers_json(const machine::Machine& mc) {

@@ -32,6 +32,13 @@ Tri of(const Finding& f) {
   return f.yes ? Tri::Yes : Tri::No;
 }
 
+const Finding* Row::witness(Property p, bool user_only) const {
+  for (const Finding& f : findings)
+    if (f.query.property == p && f.yes && !f.words.empty() && (!user_only || f.query.where != Where::Supervisor))
+      return &f;
+  return nullptr;
+}
+
 Tri Row::answer(Property p, Where w, int unit, Strategy s) const {
   bool asked = false, unknown = false;
   for (const Finding& f : findings) {

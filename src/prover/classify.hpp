@@ -56,6 +56,10 @@ struct Row {
   Tri sensitive() const;      // control, mode, location or register sensitive
   Tri user_sensitive() const; // control, location or register sensitive in user mode
   Tri flagged(vmm::Strategy s) const { return answer(Property::VmmStep, Where::Any, -1, s); }
+  // The first finding of `p` that holds with a witness in words; with
+  // `user_only`, not one about supervisor modes (for an instruction only the
+  // hybrid VMM flags: it interprets the other modes).
+  const Finding* witness(Property p, bool user_only = false) const;
 };
 
 struct ModelVerdict {
