@@ -109,6 +109,11 @@ TEST_F(ReportTest, JsonHasTheSchemaEveryModelVerdictInstructionAndFlaggedInstruc
       EXPECT_EQ(jm["verdicts"][v].at("holds"), prover::tri_name(mv.holds));
       EXPECT_EQ(jm["verdicts"][v].at("against").get<std::vector<std::string>>(), mv.against);
     }
+    // Theorem 2's evidence: its hosting answers and the nested flagged instructions.
+    ASSERT_TRUE(c.nesting);
+    EXPECT_EQ(jm["nesting"]["hosting"].at("answer"), prover::tri_name(prover::of(c.nesting->hosting)));
+    EXPECT_EQ(jm["nesting"]["hosts_none"].at("verdict"), smt::verdict_name(c.nesting->hosts_none.answer.verdict));
+    EXPECT_EQ(jm["nesting"].at("flagged").get<std::vector<std::string>>(), c.nesting->flagged);
     // Every instruction, every finding, with the classification's answers.
     ASSERT_EQ(jm.at("instructions").size(), c.classification.rows.size());
     for (size_t i = 0; i < c.classification.rows.size(); ++i) {

@@ -115,6 +115,7 @@ TEST(Theorem2, HoldsForPgAndFailsForPgJrstAgainstWhatItsVmmFlagsWithWitnessesTha
     SCOPED_TRACE(name);
     EXPECT_EQ(n.allocation, (Allocation{256, 512, 256, 768}));
     EXPECT_EQ(n.hosting.answer.verdict, smt::Verdict::Proved);
+    EXPECT_EQ(n.hosts_none.answer.verdict, smt::Verdict::Witness); // some guest runs nested
     EXPECT_EQ(n.fetch.answer.verdict, smt::Verdict::Proved);
     EXPECT_TRUE(n.internal_errors.empty()) << n.internal_errors.front();
     EXPECT_EQ(n.verdict.name, "Theorem 2");
@@ -139,8 +140,12 @@ TEST(Theorem2, X86sVmmCannotHostItsOwnRing1GuestKernel) {
   auto m = test::load("models/x86.isa");
   const Allocation nested = vmm::nested_allocation(diff::default_allocation(*m), 4096);
   prover::Prover p(m, smt::Limits{}, nested);
-  prover::Finding f = p.run_hosting();
+  prover::Finding none;
+  prover::Finding f = p.run_hosting(&none);
   ASSERT_EQ(f.answer.verdict, smt::Verdict::Witness) << f.answer.reason;
+  // A guest in ring 3 it does host.
+  ASSERT_EQ(none.answer.verdict, smt::Verdict::Witness) << none.answer.reason;
+  EXPECT_NE(none.words.find("mode=ring3"), std::string::npos) << none.words;
   EXPECT_TRUE(f.yes);
   // Only the mode can be refused: a guest kernel in ring 0 runs in ring 1, which the VMM does not accept.
   EXPECT_NE(f.words.find("mode=ring0 gets real(V) with "), std::string::npos) << f.words;
@@ -153,6 +158,17 @@ TEST(Theorem2, X86sVmmCannotHostItsOwnRing1GuestKernel) {
   std::string err;
   EXPECT_FALSE(ls.start(test::guest(m, test::read("examples/x86/kernel.s"), nested), err));
   EXPECT_NE(err.find("inside base 1024, size 3072"), std::string::npos) << err;
+}
+
+TEST(Theorem2, RiscvsVmmHostsNoGuestUnderItselfAndTheAtlasSaysSo) {
+  // The VMM runs every guest with medeleg 0 and accepts only guests that delegate: nested, none at all.
+  auto m = test::load("models/riscv.isa");
+  prover::Prover p(m, smt::Limits{}, vmm::nested_allocation(diff::default_allocation(*m), 4096));
+  prover::Finding none;
+  prover::Finding f = p.run_hosting(&none);
+  ASSERT_EQ(f.answer.verdict, smt::Verdict::Witness) << f.answer.reason;
+  EXPECT_NE(f.words.find("gets real(V) with medeleg=0 from the VMM"), std::string::npos) << f.words;
+  EXPECT_EQ(none.answer.verdict, smt::Verdict::Proved) << none.words;
 }
 
 } // namespace

@@ -8,6 +8,7 @@
 #include "util/files.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <chrono>
@@ -125,6 +126,38 @@ WhatIf what_if(const std::shared_ptr<const model::Model>& mp, const prover::Clas
 bool WhatIf::virtualizable() const {
   const auto& v = classification.verdicts;
   return v[0].holds == prover::Tri::Yes && v[2].holds == prover::Tri::Yes;
+}
+
+std::vector<std::string> nesting_lines(const ModelCheck& mc) {
+  if (!mc.nesting) return {};
+  const prover::Nesting& n = *mc.nesting;
+  std::vector<std::string> out = {"allocation: " + vmm::allocation_text(n.allocation)};
+  auto answered = [](const prover::Finding& f) { return prover::of(f) != prover::Tri::Unknown; };
+  if (!answered(n.hosting))
+    out.push_back(fmt::format("hosting: unknown ({})", n.hosting.answer.reason));
+  else
+    out.push_back(n.hosting.yes ? "hosting fails: " + n.hosting.words
+                                : "hosting holds: it hosts every guest it hosts alone");
+  if (n.hosts_none.answer.verdict == smt::Verdict::Proved) {
+    out.push_back("it hosts no guest at all, so the nested steps hold vacuously");
+    return out;
+  }
+  if (!answered(n.fetch))
+    out.push_back(fmt::format("the nested fetch: unknown ({})", n.fetch.answer.reason));
+  else
+    out.push_back(n.fetch.yes ? "the nested fetch fails: " + n.fetch.words : "the nested fetch holds");
+  std::vector<std::string> only;
+  for (const std::string& name : n.flagged) {
+    int i = mc.model->find_insn(name);
+    if (i >= 0 && mc.classification.rows[static_cast<size_t>(i)].flagged(Strategy::TrapAndEmulate) != prover::Tri::Yes)
+      only.push_back(name);
+  }
+  out.push_back(fmt::format("{} instruction{} flagged nested{}{}", n.flagged.size(), n.flagged.size() == 1 ? "" : "s",
+                            n.flagged.empty() ? "" : ": ", fmt::join(n.flagged, " ")));
+  out.push_back(only.empty() ? "none flagged only nested"
+                             : fmt::format("flagged only nested: {}", fmt::join(only, " ")));
+  for (const std::string& e : n.internal_errors) out.push_back("internal error: " + e);
+  return out;
 }
 
 ModelCheck check_model(std::shared_ptr<const model::Model> mp, const std::string& arg, const Options& o) {

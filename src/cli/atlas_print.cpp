@@ -122,28 +122,13 @@ std::string verdicts_short(const prover::Classification& c) {
   return join(parts, "; ");
 }
 
-// Theorem 2's evidence: the nested allocation, what the VMM alone does not
-// already show (hosting, the fetch, instructions flagged only nested), and
-// the example guests under the VMM under itself.
-std::string theorem2_lines(const check::ModelCheck& c) {
-  if (!c.nesting) return "";
-  const prover::Nesting& n = *c.nesting;
-  std::vector<std::string> parts;
-  if (n.hosting.yes)
-    parts.push_back("hosting fails: " + n.hosting.words);
-  else if (prover::of(n.hosting) == Tri::No)
-    parts.push_back("it hosts every guest it hosts alone");
-  if (n.fetch.yes) parts.push_back("the fetch fails: " + n.fetch.words);
-  std::vector<std::string> only;
-  for (const std::string& name : n.flagged) {
-    int i = c.model->find_insn(name);
-    if (i >= 0 && c.classification.rows[static_cast<size_t>(i)].flagged(Strategy::TrapAndEmulate) != Tri::Yes)
-      only.push_back(name);
-  }
-  parts.push_back(fmt::format("{} instruction{} flagged nested", n.flagged.size(), n.flagged.size() == 1 ? "" : "s") +
-                  (only.empty() ? ", none of them only nested" : ", only nested: " + join(only)));
-  return fmt::format("  {:<12} the VMM under itself ({}): {}\n", "theorem 2", vmm::allocation_text(n.allocation),
-                     join(parts, "; "));
+// Theorem 2's evidence on one line (check::nesting_lines).
+std::string theorem2_line(const check::ModelCheck& c) {
+  std::vector<std::string> lines = check::nesting_lines(c);
+  if (lines.empty()) return "";
+  lines.erase(lines.begin()); // the allocation, said first
+  return fmt::format("  {:<12} the VMM under itself ({}): {}\n", "theorem 2",
+                     vmm::allocation_text(c.nesting->allocation), join(lines, "; "));
 }
 
 std::string what_if_lines(const check::ModelCheck& c) {
@@ -181,7 +166,7 @@ std::string atlas_block(const check::ModelCheck& c) {
                         [](const prover::ModelVerdict* v) { return v->name == "Theorem 2"; });
   for (const prover::ModelVerdict* v : order) out += fmt::format("  {:<30} {}\n", v->name, verdict_line(*v));
   out += flagged_by_kind(c);
-  out += theorem2_lines(c);
+  out += theorem2_line(c);
   out += what_if_lines(c);
   out += fmt::format("  {:<12} {}\n", "fuzzing", fuzz_line(c));
   if (c.disagreements.empty())

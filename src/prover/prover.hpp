@@ -27,6 +27,7 @@ namespace popek::prover {
 inline const std::string kFetchQuery = "fetch: real(V) fetches what V does";
 // Theorem 2's precondition for a nested allocation: the VMM under a VMM runs every guest the VMM runs alone.
 inline const std::string kHostingQuery = "hosting: the outer VMM accepts every real(V) the inner VMM installs";
+inline const std::string kHostsNoneQuery = "hosting: the VMM under itself accepts no guest at all";
 
 struct Finding {
   Query query;
@@ -90,8 +91,11 @@ public:
   // what V would (else no instruction-level query means anything).
   Finding run_fetch();
   // With a nested allocation: every V the inner VMM accepts gives a real(V)
-  // the outer VMM accepts (a witness: a guest the VMM runs alone but not nested).
-  Finding run_hosting();
+  // the outer VMM accepts (a witness: a guest the VMM runs alone but not
+  // nested). `none` is then asked whether any V is accepted nested at all:
+  // proved, the VMM under itself runs no guest, and every nested query holds
+  // vacuously.
+  Finding run_hosting(Finding* none = nullptr);
   // The same obligations as standalone SMT-LIB2 scripts (insn -1: the fetch).
   std::string smt2(int insn, const Query& q);
   // Whether the vmm map moves unit `u` by the allocation's base (a relocation register).

@@ -19,18 +19,18 @@ Nesting theorem2(std::shared_ptr<const model::Model> mp, const Classification& s
   no.only.clear();
   try {
     Prover p(mp, o.limits, n.allocation);
-    n.hosting = p.run_hosting();
+    n.hosting = p.run_hosting(&n.hosts_none);
     n.fetch = p.run_fetch();
     n.fetch.yes = n.fetch.answer.verdict == smt::Verdict::Witness;
   } catch (const std::exception& e) {
-    for (Finding* f : {&n.hosting, &n.fetch}) f->answer = {f->name, smt::Verdict::Error, e.what()};
+    for (Finding* f : {&n.hosting, &n.hosts_none, &n.fetch}) f->answer = {f->name, smt::Verdict::Error, e.what()};
   }
   // Only the trap-and-emulate VMM step: the obligation the nested system adds.
   std::vector<Query> qs;
   for (const Query& q : queries_for(m, single.units, single.relocated))
     if (q.property == Property::VmmStep && q.strategy == vmm::Strategy::TrapAndEmulate) qs.push_back(q);
   n.rows = run_queries(mp, qs, no, n.internal_errors);
-  n.queries = static_cast<unsigned>(m.insns.size() * qs.size() + 2);
+  n.queries = static_cast<unsigned>(m.insns.size() * qs.size() + 3);
 
   ModelVerdict& v = n.verdict;
   v.name = "Theorem 2";

@@ -20,6 +20,7 @@ namespace popek::prover {
 struct Nesting {
   vmm::Allocation allocation; // the nested allocation the queries are about
   Finding hosting, fetch;
+  Finding hosts_none;               // proved: the VMM under itself runs no guest, and the nested steps hold vacuously
   std::vector<Row> rows;            // per instruction: the nested trap-and-emulate VMM step
   std::vector<std::string> flagged; // the instructions whose nested step is flagged
   ModelVerdict verdict;             // "Theorem 2"

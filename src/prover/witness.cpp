@@ -167,6 +167,12 @@ void explain(const smt::Solver& s, Context& c, const std::shared_ptr<const model
              const Built& b) {
   const model::Model& m = *mp;
   Reader r{s, c, m};
+  if (f.insn < 0 && f.name == kHostsNoneQuery) {
+    const Vm& vm = *b.vm;
+    f.words = fmt::format("a guest with {} runs under the VMM under itself",
+                          state_words(r, vm.v, {m.mode_register().slot, m.pc().slot}));
+    return;
+  }
   if (f.insn < 0 && f.name == kHostingQuery) {
     // The guest's registers the map changed, before and after: what the outer
     // VMM's wellformed sees. Those it only moved by the base are left out.

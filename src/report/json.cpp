@@ -207,6 +207,7 @@ json model_json(const ModelReport& mr) {
     nesting = {{"allocation", allocation_json(n.allocation)},
                {"verdict", verdict_json(n.verdict)},
                {"hosting", finding_json(c, n.hosting)},
+               {"hosts_none", finding_json(c, n.hosts_none)},
                {"fetch", finding_json(c, n.fetch)},
                {"flagged", n.flagged},
                {"instructions", rows},

@@ -62,35 +62,6 @@ std::string efficiency_label(const check::Efficiency& e) {
   return std::string(vmm::strategy_name(e.strategy)) + (e.allocation.nested() ? " nested" : "");
 }
 
-std::vector<std::string> nesting_lines(const check::ModelCheck& mc) {
-  if (!mc.nesting) return {};
-  const prover::Nesting& n = *mc.nesting;
-  std::vector<std::string> out = {"allocation: " + vmm::allocation_text(n.allocation)};
-  auto answered = [](const prover::Finding& f) {
-    return f.answer.verdict == smt::Verdict::Proved || f.answer.verdict == smt::Verdict::Witness;
-  };
-  if (!answered(n.hosting))
-    out.push_back(fmt::format("hosting: unknown ({})", n.hosting.answer.reason));
-  else
-    out.push_back(n.hosting.yes ? "hosting fails: " + n.hosting.words
-                                : "hosting holds: it hosts every guest it hosts alone");
-  if (!answered(n.fetch))
-    out.push_back(fmt::format("the nested fetch: unknown ({})", n.fetch.answer.reason));
-  else
-    out.push_back(n.fetch.yes ? "the nested fetch fails: " + n.fetch.words : "the nested fetch holds");
-  std::vector<std::string> only;
-  for (const std::string& name : n.flagged) {
-    int i = mc.model->find_insn(name);
-    if (i >= 0 && mc.classification.rows[static_cast<size_t>(i)].flagged(vmm::Strategy::TrapAndEmulate) != Tri::Yes)
-      only.push_back(name);
-  }
-  out.push_back(fmt::format("{} instruction{} flagged nested{}{}", n.flagged.size(), n.flagged.size() == 1 ? "" : "s",
-                            n.flagged.empty() ? "" : ": ", fmt::join(n.flagged, " ")));
-  if (!only.empty()) out.push_back(fmt::format("flagged only nested: {}", fmt::join(only, " ")));
-  for (const std::string& e : n.internal_errors) out.push_back("internal error: " + e);
-  return out;
-}
-
 std::string guest_names(const check::ModelCheck& mc) {
   if (mc.efficiency.empty()) return "no example guest (examples/" + mc.model->name + "/)";
   std::vector<std::string> names;

@@ -33,12 +33,10 @@ std::string rate_text(double per_s);
 double execs_per_second(const fuzz::CampaignResult& r);
 // "trap-emulate", "hybrid", "trap-emulate nested" (the VMM under itself, Theorem 2).
 std::string efficiency_label(const check::Efficiency& e);
-// Theorem 2's evidence beyond the VMM alone, in words: whether the VMM hosts
-// under itself every guest it hosts alone, the nested fetch, and which
-// instructions are flagged nested (and which only nested). Empty without it.
-std::vector<std::string> nesting_lines(const check::ModelCheck& mc);
 
 // "no example guest (examples/pg_lra/)" or "enter_user.s": the guests' file names.
 std::string guest_names(const check::ModelCheck& mc);
+
+using check::nesting_lines;
 
 } // namespace popek::report
