@@ -25,6 +25,14 @@ double since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// The findings of `rows` with a witness case (classify replayed each).
+size_t witness_cases(const std::vector<prover::Row>& rows) {
+  size_t n = 0;
+  for (const prover::Row& row : rows)
+    for (const prover::Finding& f : row.findings) n += f.witness_case.has_value();
+  return n;
+}
+
 // The model's example guests: examples/MODEL/*.s, sorted.
 std::vector<std::string> example_guests(const std::string& dir, const std::string& model) {
   std::vector<std::string> out;
@@ -128,38 +136,6 @@ bool WhatIf::virtualizable() const {
   return v[0].holds == prover::Tri::Yes && v[2].holds == prover::Tri::Yes;
 }
 
-std::vector<std::string> nesting_lines(const ModelCheck& mc) {
-  if (!mc.nesting) return {};
-  const prover::Nesting& n = *mc.nesting;
-  std::vector<std::string> out = {"allocation: " + vmm::allocation_text(n.allocation)};
-  auto answered = [](const prover::Finding& f) { return prover::of(f) != prover::Tri::Unknown; };
-  if (!answered(n.hosting))
-    out.push_back(fmt::format("hosting: unknown ({})", n.hosting.answer.reason));
-  else
-    out.push_back(n.hosting.yes ? "hosting fails: " + n.hosting.words
-                                : "hosting holds: it hosts every guest it hosts alone");
-  if (n.hosts_none.answer.verdict == smt::Verdict::Proved) {
-    out.push_back("it hosts no guest at all, so the nested steps hold vacuously");
-    return out;
-  }
-  if (!answered(n.fetch))
-    out.push_back(fmt::format("the nested fetch: unknown ({})", n.fetch.answer.reason));
-  else
-    out.push_back(n.fetch.yes ? "the nested fetch fails: " + n.fetch.words : "the nested fetch holds");
-  std::vector<std::string> only;
-  for (const std::string& name : n.flagged) {
-    int i = mc.model->find_insn(name);
-    if (i >= 0 && mc.classification.rows[static_cast<size_t>(i)].flagged(Strategy::TrapAndEmulate) != prover::Tri::Yes)
-      only.push_back(name);
-  }
-  out.push_back(fmt::format("{} instruction{} flagged nested{}{}", n.flagged.size(), n.flagged.size() == 1 ? "" : "s",
-                            n.flagged.empty() ? "" : ": ", fmt::join(n.flagged, " ")));
-  out.push_back(only.empty() ? "none flagged only nested"
-                             : fmt::format("flagged only nested: {}", fmt::join(only, " ")));
-  for (const std::string& e : n.internal_errors) out.push_back("internal error: " + e);
-  return out;
-}
-
 ModelCheck check_model(std::shared_ptr<const model::Model> mp, const std::string& arg, const Options& o) {
   const model::Model& m = *mp;
   ModelCheck r;
@@ -172,8 +148,7 @@ ModelCheck check_model(std::shared_ptr<const model::Model> mp, const std::string
   if (o.progress)
     po.progress = [&](const prover::Finding&, size_t done, size_t total) { o.progress("prover", done, total); };
   r.classification = prover::classify(mp, po);
-  for (const prover::Row& row : r.classification.rows)
-    for (const prover::Finding& f : row.findings) r.witnesses += f.witness_case.has_value();
+  r.witnesses += witness_cases(r.classification.rows);
   r.timings.push_back({"prover", since(start)});
 
   if (m.vmm.present) {
@@ -182,8 +157,7 @@ ModelCheck check_model(std::shared_ptr<const model::Model> mp, const std::string
       po.progress = [&](const prover::Finding&, size_t done, size_t total) { o.progress("theorem 2", done, total); };
     r.nesting = prover::theorem2(mp, r.classification, po);
     r.classification.verdicts.push_back(r.nesting->verdict);
-    for (const prover::Row& row : r.nesting->rows)
-      for (const prover::Finding& f : row.findings) r.witnesses += f.witness_case.has_value();
+    r.witnesses += witness_cases(r.nesting->rows);
     r.timings.push_back({"theorem 2", since(start)});
   }
 

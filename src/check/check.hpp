@@ -84,11 +84,6 @@ struct ModelCheck {
   bool unknown() const { return classification.any_unknown(); }
 };
 
-// Theorem 2's evidence in words, a line each: the nested allocation,
-// hosting, the fetch, the instructions flagged nested (and those flagged
-// only nested), internal errors. Empty when the check did not ask.
-std::vector<std::string> nesting_lines(const ModelCheck& mc);
-
 // Runs every part on the model (`arg`: its bundled name or path, as the fuzz workers load it).
 ModelCheck check_model(std::shared_ptr<const model::Model> m, const std::string& arg, const Options& o);
 

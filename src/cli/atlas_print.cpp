@@ -1,10 +1,11 @@
 #include "cli/atlas_print.hpp"
 
+#include "check/words.hpp"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <iterator>
 
 namespace popek::cli {
@@ -19,15 +20,6 @@ namespace {
 
 std::string join(const std::vector<std::string>& xs, const char* sep = " ") {
   return fmt::format("{}", fmt::join(xs, sep));
-}
-
-std::string verdict_line(const prover::ModelVerdict& v) {
-  switch (v.holds) {
-  case Tri::Yes: return "holds";
-  case Tri::No: return fmt::format("fails against {}: {}", v.against.size(), join(v.against));
-  case Tri::Unknown: break;
-  }
-  return "unknown (a query the solver could not answer)";
 }
 
 // The kinds an atlas groups flagged instructions by, each a property of the prover's rows.
@@ -85,40 +77,32 @@ std::string flagged_by_kind(const check::ModelCheck& c) {
 std::string fuzz_line(const check::ModelCheck& c) {
   std::vector<std::string> parts;
   for (const check::Campaign& k : c.campaigns) {
-    size_t flagged = 0, found = 0;
-    for (const Row& r : c.classification.rows) {
-      if (r.flagged(k.strategy) != Tri::Yes) continue;
-      ++flagged;
-      found += k.divergent.count(c.model->insns[static_cast<size_t>(r.insn)].name);
-    }
+    check::FoundOf f = check::found_of(c, k);
     if (!k.error.empty())
       parts.push_back(fmt::format("{}: did not run", vmm::strategy_name(k.strategy)));
     else
       parts.push_back(fmt::format("{}: {} runs in {:.1f} s, found {} of {} flagged", vmm::strategy_name(k.strategy),
-                                  k.result.total.runs, k.result.seconds, found, flagged));
+                                  k.result.total.runs, k.result.seconds, f.found, f.flagged));
   }
   return join(parts, "; ");
 }
 
 std::string efficiency_line(const check::ModelCheck& c) {
-  if (c.efficiency.empty()) return "no example guest (examples/" + c.model->name + "/)";
-  std::vector<std::string> names;
-  for (const std::string& g : c.efficiency.front().guests)
-    names.push_back(std::filesystem::path(g).filename().string());
+  if (c.efficiency.empty()) return check::guest_names(c);
   std::vector<std::string> parts;
   for (const check::Efficiency& e : c.efficiency) {
-    std::string p = fmt::format("{:.1f}% direct under {}{} ({} steps", 100 * e.counts.direct_share(),
-                                vmm::strategy_name(e.strategy), e.allocation.nested() ? " nested" : "", e.steps);
+    std::string p = fmt::format("{:.1f}% direct under {} ({} steps", 100 * e.counts.direct_share(),
+                                check::efficiency_label(e), e.steps);
     p += e.notes.empty() ? ")" : "; " + join(e.notes, "; ") + ")";
     parts.push_back(p);
   }
-  return join(names, ", ") + ": " + join(parts, ", ");
+  return check::guest_names(c) + ": " + join(parts, ", ");
 }
 
 // "Theorem 1 holds; trap-and-emulate equivalence fails against 2: a b"
 std::string verdicts_short(const prover::Classification& c) {
   std::vector<std::string> parts;
-  for (const prover::ModelVerdict& v : c.verdicts) parts.push_back(v.name + " " + verdict_line(v));
+  for (const prover::ModelVerdict& v : c.verdicts) parts.push_back(v.name + " " + check::verdict_text(v));
   return join(parts, "; ");
 }
 
@@ -164,7 +148,7 @@ std::string atlas_block(const check::ModelCheck& c) {
   for (const prover::ModelVerdict& v : cl.verdicts) order.push_back(&v);
   std::stable_partition(order.begin() + (order.empty() ? 0 : 1), order.end(),
                         [](const prover::ModelVerdict* v) { return v->name == "Theorem 2"; });
-  for (const prover::ModelVerdict* v : order) out += fmt::format("  {:<30} {}\n", v->name, verdict_line(*v));
+  for (const prover::ModelVerdict* v : order) out += fmt::format("  {:<30} {}\n", v->name, check::verdict_text(*v));
   out += flagged_by_kind(c);
   out += theorem2_line(c);
   out += what_if_lines(c);
@@ -183,15 +167,15 @@ std::string atlas_block(const check::ModelCheck& c) {
 }
 
 std::string atlas_table(const std::vector<check::ModelCheck>& cs) {
-  auto mark = [](Tri t) { return t == Tri::Yes ? "holds" : t == Tri::No ? "fails" : "unknown"; };
   std::string out = fmt::format("{:<12} {:<10} {:<10} {:<10} {:<17} {:<10} {}\n", "model", "Theorem 1", "Theorem 2",
                                 "Theorem 3", "trap-and-emulate", "hybrid", "methods");
   for (const check::ModelCheck& c : cs) {
     const auto& v = c.classification.verdicts;
     std::string agree = !c.disagreements.empty() ? "DISAGREE" : !c.errors.empty() ? "error" : "agree";
-    std::string t2 = c.nesting ? mark(c.nesting->verdict.holds) : "-";
-    out += fmt::format("{:<12} {:<10} {:<10} {:<10} {:<17} {:<10} {}\n", c.model->name, mark(v[0].holds), t2,
-                       mark(v[1].holds), mark(v[2].holds), mark(v[3].holds), agree);
+    std::string t2 = c.nesting ? check::holds_word(c.nesting->verdict.holds) : "-";
+    out +=
+        fmt::format("{:<12} {:<10} {:<10} {:<10} {:<17} {:<10} {}\n", c.model->name, check::holds_word(v[0].holds), t2,
+                    check::holds_word(v[1].holds), check::holds_word(v[2].holds), check::holds_word(v[3].holds), agree);
   }
   return out;
 }

@@ -302,7 +302,6 @@ Classification classify(std::shared_ptr<const model::Model> mp, const Options& o
         c.relocated.push_back(a.verdict == smt::Verdict::Proved ? Tri::No : yes ? Tri::Yes : Tri::Unknown);
       }
       c.fetch = p.run_fetch();
-      c.fetch.yes = c.fetch.answer.verdict == smt::Verdict::Witness; // yes: the fetch is flagged
     } catch (const std::exception& e) {
       c.relocated.assign(c.units.size(), Tri::Unknown);
       c.fetch.name = kFetchQuery;

@@ -434,29 +434,35 @@ Finding Prover::run_fetch() {
   f.query.property = Property::Equivalence;
   f.name = kFetchQuery;
   auto fetch = [&](const Expect& policy) { return build_fetch(policy); };
-  return finish(std::move(f), fetch, {-1, Property::Equivalence, Path::Whole}, fetch);
+  f = finish(std::move(f), fetch, {-1, Property::Equivalence, Path::Whole}, fetch);
+  f.yes = f.answer.verdict == smt::Verdict::Witness; // yes: the fetch is flagged
+  return f;
 }
 
 Finding Prover::run_hosting(Finding* none) {
-  auto ask = [&](const std::string& name, Term claim, bool whole) {
+  // `claim` of a free V in the nested VM, assuming what `assume` picks of it.
+  using Pick = std::function<Term(const Vm&)>;
+  auto ask = [&](const std::string& name, const Pick& assume, const Pick& claim) {
     auto start = std::chrono::steady_clock::now();
     Finding f;
     f.query.property = Property::Equivalence;
     f.name = name;
     sm_.unknowns().clear();
     Built b;
-    Vm vm = make_vm(sm_, "V", Expect{}, allocation_);
-    b.assume.push_back(whole ? vm.wf : vm.alone);
-    b.claim = claim.valid() ? claim : vm.hosted;
-    b.vm = vm;
+    b.vm = make_vm(sm_, "V", Expect{}, allocation_);
+    b.assume.push_back(assume(*b.vm));
+    b.claim = claim(*b.vm);
     f.answer = solve(f, b, std::nullopt);
     f.yes = f.answer.verdict == smt::Verdict::Witness;
     f.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return f;
   };
-  Finding f = ask(kHostingQuery, Term{}, false);
+  Finding f = ask(
+      kHostingQuery, [](const Vm& vm) { return vm.alone; }, [](const Vm& vm) { return vm.hosted; });
   // Its witness: a guest that runs nested (V well formed on both levels) shows that one does.
-  if (none) *none = ask(kHostsNoneQuery, c_.bool_val(false), true);
+  if (none)
+    *none = ask(
+        kHostsNoneQuery, [](const Vm& vm) { return vm.wf; }, [&](const Vm&) { return c_.bool_val(false); });
   return f;
 }
 

@@ -21,7 +21,6 @@ Nesting theorem2(std::shared_ptr<const model::Model> mp, const Classification& s
     Prover p(mp, o.limits, n.allocation);
     n.hosting = p.run_hosting(&n.hosts_none);
     n.fetch = p.run_fetch();
-    n.fetch.yes = n.fetch.answer.verdict == smt::Verdict::Witness;
   } catch (const std::exception& e) {
     for (Finding* f : {&n.hosting, &n.hosts_none, &n.fetch}) f->answer = {f->name, smt::Verdict::Error, e.what()};
   }

@@ -38,20 +38,19 @@ bool Allocator::install(machine::Machine& virt, machine::Machine& real) {
     }
   }
   bool ok = virt.vmm_wellformed(a_.base, a_.size);
-  if (ok && a_.nested()) {
-    // What the inner VMM would install is the outer VMM's guest; refused,
-    // the real machine keeps its registers, as when V itself is refused.
-    saved_.assign(real.reg_cells().begin(), real.reg_cells().end());
+  if (ok) {
+    // Nested, what the inner VMM would install is the outer VMM's guest;
+    // refused, the real machine keeps its registers, as when V itself is.
+    if (a_.nested()) saved_.assign(real.reg_cells().begin(), real.reg_cells().end());
     real.copy_registers(virt);
     real.apply_vmm_map(a_.base, a_.size);
-    ok = real.vmm_wellformed(a_.outer_base, a_.outer_size);
-    if (ok)
-      real.apply_vmm_map(a_.outer_base, a_.outer_size);
-    else
-      real.set_register_cells(saved_);
-  } else if (ok) {
-    real.copy_registers(virt);
-    real.apply_vmm_map(a_.base, a_.size);
+    if (a_.nested()) {
+      ok = real.vmm_wellformed(a_.outer_base, a_.outer_size);
+      if (ok)
+        real.apply_vmm_map(a_.outer_base, a_.outer_size);
+      else
+        real.set_register_cells(saved_);
+    }
   }
   if (ok) {
     auto cells = real.reg_cells();

@@ -1,0 +1,78 @@
+#include "check/words.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <filesystem>
+
+namespace popek::check {
+
+using prover::Tri;
+using vmm::Strategy;
+
+const char* holds_word(Tri t) { return t == Tri::Yes ? "holds" : t == Tri::No ? "fails" : "unknown"; }
+
+std::string verdict_text(const prover::ModelVerdict& v) {
+  switch (v.holds) {
+  case Tri::Yes: return "holds";
+  case Tri::No: return fmt::format("fails against {}: {}", v.against.size(), fmt::join(v.against, " "));
+  case Tri::Unknown: break;
+  }
+  return "unknown (a query the solver could not answer)";
+}
+
+FoundOf found_of(const ModelCheck& mc, const Campaign& k) {
+  FoundOf f;
+  for (const prover::Row& r : mc.classification.rows) {
+    if (r.flagged(k.strategy) != Tri::Yes) continue;
+    ++f.flagged;
+    f.found += k.divergent.count(mc.model->insns[static_cast<size_t>(r.insn)].name);
+  }
+  return f;
+}
+
+std::string efficiency_label(const Efficiency& e) {
+  return std::string(vmm::strategy_name(e.strategy)) + (e.allocation.nested() ? " nested" : "");
+}
+
+std::string guest_names(const ModelCheck& mc) {
+  if (mc.efficiency.empty()) return "no example guest (examples/" + mc.model->name + "/)";
+  std::vector<std::string> names;
+  for (const std::string& g : mc.efficiency.front().guests)
+    names.push_back(std::filesystem::path(g).filename().string());
+  return fmt::format("{}", fmt::join(names, ", "));
+}
+
+std::vector<std::string> nesting_lines(const ModelCheck& mc) {
+  if (!mc.nesting) return {};
+  const prover::Nesting& n = *mc.nesting;
+  std::vector<std::string> out = {"allocation: " + vmm::allocation_text(n.allocation)};
+  auto answered = [](const prover::Finding& f) { return prover::of(f) != prover::Tri::Unknown; };
+  if (!answered(n.hosting))
+    out.push_back(fmt::format("hosting: unknown ({})", n.hosting.answer.reason));
+  else
+    out.push_back(n.hosting.yes ? "hosting fails: " + n.hosting.words
+                                : "hosting holds: it hosts every guest it hosts alone");
+  if (n.hosts_none.answer.verdict == smt::Verdict::Proved) {
+    out.push_back("it hosts no guest at all, so the nested steps hold vacuously");
+    return out;
+  }
+  if (!answered(n.fetch))
+    out.push_back(fmt::format("the nested fetch: unknown ({})", n.fetch.answer.reason));
+  else
+    out.push_back(n.fetch.yes ? "the nested fetch fails: " + n.fetch.words : "the nested fetch holds");
+  std::vector<std::string> only;
+  for (const std::string& name : n.flagged) {
+    int i = mc.model->find_insn(name);
+    if (i >= 0 && mc.classification.rows[static_cast<size_t>(i)].flagged(Strategy::TrapAndEmulate) != prover::Tri::Yes)
+      only.push_back(name);
+  }
+  out.push_back(fmt::format("{} instruction{} flagged nested{}{}", n.flagged.size(), n.flagged.size() == 1 ? "" : "s",
+                            n.flagged.empty() ? "" : ": ", fmt::join(n.flagged, " ")));
+  out.push_back(only.empty() ? "none flagged only nested"
+                             : fmt::format("flagged only nested: {}", fmt::join(only, " ")));
+  for (const std::string& e : n.internal_errors) out.push_back("internal error: " + e);
+  return out;
+}
+
+} // namespace popek::check
