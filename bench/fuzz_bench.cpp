@@ -51,7 +51,7 @@ void BM_MutatePg16(benchmark::State& state) {
     state.SkipWithError(r.error.c_str());
     return;
   }
-  popek::fuzz::Mutator mut(r.model, popek::diff::default_allocation(*r.model), 16, 16);
+  popek::fuzz::Mutator mut(r.model, popek::vmm::default_allocation(*r.model), 16, 16);
   std::vector<uint8_t> buf(1024);
   size_t n = 0;
   unsigned seed = 1;

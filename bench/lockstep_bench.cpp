@@ -18,7 +18,7 @@ void BM_LockstepPgLoop(benchmark::State& state) {
   static Fixture f = load("models/pg.isa", "examples/pg/loop.s");
   popek::diff::Options o;
   o.strategy = state.range(0) == 0 ? popek::vmm::Strategy::TrapAndEmulate : popek::vmm::Strategy::Hybrid;
-  o.allocation = popek::diff::default_allocation(*f.model);
+  o.allocation = popek::vmm::default_allocation(*f.model);
   o.max_steps = 10'000'000;
   state.SetLabel(popek::vmm::strategy_name(o.strategy));
   popek::machine::Machine initial(f.model);

@@ -1,5 +1,5 @@
 // Classification time: every query of every instruction of a pg-family model
-// (theory.md §6), the VMM's obligations for the VMM's own allocation, two
+// (docs/theory.md §6), the VMM's obligations for the VMM's own allocation, two
 // jobs as on this machine's two cores, witnesses replayed. Target (issue 4):
 // under 2 seconds per model. Arg: the model; the second arg: 1 to ask every
 // query (--every-query), 0 to take what a proved VMM step contains as proved.
@@ -27,7 +27,7 @@ void BM_Classify(benchmark::State& state) {
   popek::prover::Options o;
   o.jobs = 2;
   o.models_dir = dir;
-  o.allocation = popek::diff::default_allocation(*r.model);
+  o.allocation = popek::vmm::default_allocation(*r.model);
   o.derive = state.range(1) == 0;
   state.SetLabel(std::string(name) + (o.derive ? "" : ", every query"));
   unsigned queries = 0;

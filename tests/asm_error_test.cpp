@@ -24,6 +24,21 @@ TEST_F(AsmPg, ErrorUnknownInstruction) {
   EXPECT_EQ(test::assemble_error(*m, "\n\n        bogus", "dir/prog.s"), "dir/prog.s:3:9: unknown instruction 'bogus'");
 }
 
+// A mnemonic with several forms, none of which takes the operands written: the
+// message lists the forms instead of one form's complaint. With one form, that
+// form's own complaint stays (ErrorMissingOperand).
+TEST(AsmForms, NoFormTakesTheOperands) {
+  auto m = test::load("docs/examples/acc.isa");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(test::assemble_error(*m, "        lda  5, x"),
+            "test.s:1:14: no form of 'lda' takes the operands '5, x'; its forms: 'lda {a}', 'lda {a}({r:X})'");
+  EXPECT_EQ(test::assemble_error(*m, "LDA 5(z) ; comment"),
+            "test.s:1:5: no form of 'lda' takes the operands '5(z)'; its forms: 'lda {a}', 'lda {a}({r:X})'");
+  EXPECT_EQ(test::assemble_error(*m, "  lda"),
+            "test.s:1:6: no form of 'lda' takes no operands; its forms: 'lda {a}', 'lda {a}({r:X})'");
+  EXPECT_EQ(test::assemble_error(*m, "jmp 5, 6"), "test.s:1:6: unexpected ','");
+}
+
 TEST_F(AsmPg, ErrorUnknownDirective) { EXPECT_EQ(error("        .bogus 3"), "test.s:1:9: unknown directive '.bogus'"); }
 
 TEST_F(AsmPg, ErrorUndefinedSymbol) {

@@ -49,7 +49,7 @@ std::set<std::string> prover_equivalence_flags(const std::string& model) {
   auto m = load("models/" + model + ".isa");
   prover::Options o;
   o.models_dir = path("models");
-  o.allocation = diff::default_allocation(*m);
+  o.allocation = vmm::default_allocation(*m);
   prover::Classification c = prover::classify(m, o);
   std::set<std::string> out;
   for (const prover::Row& r : c.rows)
@@ -125,9 +125,10 @@ TEST_F(FuzzCampaign, Pdp10CampaignFindsWhatTheProofExpectationFlags) {
   EXPECT_TRUE(found_insns(hy).empty()) << h.out;
 }
 
-// A riscv VM starts in supervisor mode, its machine mode is ill formed: input
-// mode 0 is the VM's own start mode, so libFuzzer's first (empty) input is a
-// new VM and the campaign runs. RISC-V is virtualizable: nothing diverges.
+// A riscv VM starts in M-mode, as the hardware does, and every mode is well
+// formed: input mode 0 is the VM's own start mode, so libFuzzer's first
+// (empty) input is a new VM and the campaign runs. RISC-V is virtualizable:
+// nothing diverges.
 TEST_F(FuzzCampaign, RiscvCampaignStartsFromNewVmsAndFindsNothing) {
   std::string findings = dir_ + "/findings", json = dir_ + "/summary.json";
   CliResult r =

@@ -17,7 +17,7 @@ namespace {
 class FuzzInput : public ::testing::Test {
 protected:
   std::shared_ptr<const model::Model> m = test::load("models/pg.isa");
-  vmm::Allocation a = diff::default_allocation(*m);
+  vmm::Allocation a = vmm::default_allocation(*m);
 };
 
 TEST_F(FuzzInput, AnyBytesReadAsAnInputInsideTheModel) {

@@ -92,7 +92,7 @@ TEST(Lockstep, LoadRealAddressDivergesUnderBothStrategies) {
     EXPECT_EQ(d.kind, diff::Divergence::Equivalence);
     ASSERT_EQ(d.components.size(), 1u);
     // The VMM's answer is the native one moved by the allocation's base.
-    EXPECT_EQ(d.components[0].vmm - d.components[0].native, diff::default_allocation(*m).base);
+    EXPECT_EQ(d.components[0].vmm - d.components[0].native, vmm::default_allocation(*m).base);
   }
 }
 

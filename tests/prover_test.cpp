@@ -23,7 +23,7 @@ TEST_F(ProverTest, AVirtualizableMachineHasEveryVerdictHold) {
   prover::Classification c = classify(kTiny);
   EXPECT_TRUE(c.internal_errors.empty());
   EXPECT_FALSE(c.any_unknown());
-  for (const auto& v : c.verdicts) EXPECT_EQ(v.holds, Tri::Yes) << v.name;
+  for (const auto* v : c.verdicts.in_order()) EXPECT_EQ(v->holds, Tri::Yes) << v->name;
   EXPECT_EQ(row(c, "setr").privileged(), Tri::Yes);
   EXPECT_EQ(row(c, "setr").control(Where::Supervisor), Tri::Yes);
   EXPECT_EQ(row(c, "setr").control(Where::User), Tri::No); // it traps there
@@ -61,12 +61,12 @@ TEST_F(ProverTest, EachPropertyIsFoundWhereTheHardwareShowsIt) {
   EXPECT_EQ(lra.user_sensitive(), Tri::Yes);
   EXPECT_EQ(lra.flagged(Strategy::Hybrid), Tri::Yes);
   // The verdicts, and the instructions against them.
-  ASSERT_EQ(c.verdicts.size(), 4u);
-  EXPECT_EQ(c.verdicts[0].holds, Tri::No);
-  EXPECT_EQ(c.verdicts[0].against, (std::vector<std::string>{"getm", "rtu", "lra"}));
-  EXPECT_EQ(c.verdicts[1].against, (std::vector<std::string>{"lra"}));
-  EXPECT_EQ(c.verdicts[2].against, (std::vector<std::string>{"getm", "rtu", "lra"}));
-  EXPECT_EQ(c.verdicts[3].against, (std::vector<std::string>{"lra"}));
+  EXPECT_EQ(c.verdicts.in_order().size(), 4u); // Theorem 2 is popek check's
+  EXPECT_EQ(c.verdicts.theorem1.holds, Tri::No);
+  EXPECT_EQ(c.verdicts.theorem1.against, (std::vector<std::string>{"getm", "rtu", "lra"}));
+  EXPECT_EQ(c.verdicts.theorem3.against, (std::vector<std::string>{"lra"}));
+  EXPECT_EQ(c.verdicts.trap_emulate.against, (std::vector<std::string>{"getm", "rtu", "lra"}));
+  EXPECT_EQ(c.verdicts.hybrid.against, (std::vector<std::string>{"lra"}));
 }
 
 TEST_F(ProverTest, WitnessesReadAsWordsAndReplayInTheLockstepRunner) {
@@ -93,7 +93,7 @@ TEST_F(ProverTest, ASpentResourceLimitAnswersUnknownNeverAGuess) {
   tiny.rlimit = 1;
   prover::Classification c = classify(std::string(kTiny) + kTinyMore, tiny);
   EXPECT_TRUE(c.any_unknown());
-  for (const auto& v : c.verdicts) EXPECT_NE(v.holds, Tri::Yes) << v.name;
+  for (const auto* v : c.verdicts.in_order()) EXPECT_NE(v->holds, Tri::Yes) << v->name;
   EXPECT_EQ(row(c, "lda").privileged(), Tri::Unknown);
 }
 

@@ -38,7 +38,7 @@ protected:
     for (const char* name : {"pg_jrst", "pg_lra"}) {
       auto m = test::load(std::string("models/") + name + ".isa");
       check::Options o;
-      o.prover.allocation = diff::default_allocation(*m);
+      o.prover.allocation = vmm::default_allocation(*m);
       o.prover.jobs = 2;
       o.fuzz_runs = 2000;
       o.findings = *findings_;
@@ -102,9 +102,10 @@ TEST_F(ReportTest, JsonHasTheSchemaEveryModelVerdictInstructionAndFlaggedInstruc
     const json& jm = j["models"][k];
     EXPECT_EQ(jm.at("name"), c.model->name);
     EXPECT_EQ(jm.at("status"), "agree");
-    ASSERT_EQ(jm.at("verdicts").size(), c.classification.verdicts.size());
-    for (size_t v = 0; v < c.classification.verdicts.size(); ++v) {
-      const prover::ModelVerdict& mv = c.classification.verdicts[v];
+    const std::vector<const prover::ModelVerdict*> verdicts = c.classification.verdicts.in_order();
+    ASSERT_EQ(jm.at("verdicts").size(), verdicts.size());
+    for (size_t v = 0; v < verdicts.size(); ++v) {
+      const prover::ModelVerdict& mv = *verdicts[v];
       EXPECT_EQ(jm["verdicts"][v].at("name"), mv.name);
       EXPECT_EQ(jm["verdicts"][v].at("holds"), prover::tri_name(mv.holds));
       EXPECT_EQ(jm["verdicts"][v].at("against").get<std::vector<std::string>>(), mv.against);
@@ -204,15 +205,15 @@ TEST_F(ReportTest, HtmlIsWellFormedSelfContainedAndShowsEveryFlaggedWitness) {
     auto section = xpath(doc, "//*[@id='model-" + m.name + "']");
     ASSERT_EQ(section.size(), 1u) << m.name;
     // Every verdict as a badge card, with its state.
-    for (const prover::ModelVerdict& v : mr.check->classification.verdicts) {
-      std::string state = v.holds == Tri::Yes ? "holds" : v.holds == Tri::No ? "fails" : "unknown";
+    for (const prover::ModelVerdict* v : mr.check->classification.verdicts.in_order()) {
+      std::string state = v->holds == Tri::Yes ? "holds" : v->holds == Tri::No ? "fails" : "unknown";
       EXPECT_EQ(xpath(doc,
-                      ".//div[contains(@class,'verdict ')][div[@class='vname']='" + v.name +
+                      ".//div[contains(@class,'verdict ')][div[@class='vname']='" + v->name +
                           "']/div[@class='vstate'][.='" + state + "']",
                       section[0])
                     .size(),
                 1u)
-          << v.name;
+          << v->name;
     }
     // The matrix: a row per instruction, a cell per column, flagged cells where the classification says.
     auto rows = xpath(doc, ".//table[@class='matrix']/tbody/tr", section[0]);
@@ -284,7 +285,8 @@ TEST_F(ReportTest, MarkdownNamesEveryFlaggedInstructionWithItsWitness) {
 // is in every file.
 TEST_F(ReportTest, AnyVerdictAndEveryProblemIsInEveryFile) {
   std::vector<check::ModelCheck> cs = {checks_->front()};
-  cs[0].classification.verdicts.push_back({"Theorem 9 <&>", Tri::No, {"rtu"}, "a verdict the renderers never saw"});
+  cs[0].classification.verdicts.theorem2 =
+      prover::ModelVerdict{"Theorem 9 <&>", Tri::No, {"rtu"}, "a verdict the renderers never saw", {}};
   cs[0].disagreements.push_back("fuzzing found <x> divergent & the prover did not");
   cs[0].errors.push_back("fuzz (hybrid): the worker failed");
   report::Report r = report::prepare(cs, test::path("models"));
@@ -303,6 +305,33 @@ TEST_F(ReportTest, AnyVerdictAndEveryProblemIsInEveryFile) {
   xmlDocPtr doc = xmlReadMemory(html.data(), static_cast<int>(html.size()), "report.html", nullptr, XML_PARSE_NONET);
   EXPECT_TRUE(doc) << "the escaped text keeps the page well-formed";
   xmlFreeDoc(doc);
+}
+
+// A verdict's statement is what holding means: a verdict that fails or is
+// unknown says what it means instead (issue 16: a failing trap-and-emulate
+// equivalence printed "no instruction is flagged").
+TEST_F(ReportTest, AVerdictThatDoesNotHoldDoesNotPrintItsStatement) {
+  std::vector<check::ModelCheck> cs = {checks_->front()};
+  prover::Verdicts& v = cs[0].classification.verdicts;
+  ASSERT_EQ(v.trap_emulate.holds, Tri::No); // pg_jrst: rtu
+  v.hybrid.holds = Tri::Unknown;
+  v.hybrid.against.clear();
+  v.hybrid.unanswered = {"lra", "(fetch)"};
+  report::Report r = report::prepare(cs, test::path("models"));
+  std::string md = report::to_markdown(r), html = report::to_html(r);
+  for (const prover::ModelVerdict* failing : {&v.trap_emulate, &v.hybrid}) {
+    EXPECT_EQ(md.find(failing->statement), std::string::npos) << failing->name;
+    EXPECT_EQ(html.find(failing->statement), std::string::npos) << failing->name;
+  }
+  EXPECT_NE(md.find("- **trap-and-emulate equivalence**: fails against 1: rtu. _the instructions listed break it_\n"),
+            std::string::npos);
+  EXPECT_NE(md.find("- **hybrid equivalence**: unknown (a query the solver could not answer). _undecided: no answer "
+                    "for lra (fetch)_\n"),
+            std::string::npos);
+  EXPECT_NE(html.find("<div class=\"vstmt\">undecided: no answer for lra (fetch)</div>"), std::string::npos);
+  // A verdict that holds still says what holding means.
+  ASSERT_EQ(v.theorem3.holds, Tri::Yes);
+  EXPECT_NE(md.find("- **Theorem 3**: holds. _" + v.theorem3.statement + "_\n"), std::string::npos);
 }
 
 TEST_F(ReportTest, TheFilesAreWrittenAtomicallyAndReplaced) {

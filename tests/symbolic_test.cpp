@@ -2,7 +2,7 @@
 // random concrete states, for every instruction of every bundled model, the
 // terms the encoder builds evaluate to exactly what the machine computes —
 // outcome, trap cause and argument, every register, every memory unit — and
-// likewise the fetch, the trap entry and the vmm block (theory.md §6).
+// likewise the fetch, the trap entry and the vmm block (docs/theory.md §6).
 #include "symbolic/machine.hpp"
 #include "test_util.hpp"
 

@@ -45,7 +45,7 @@ inline DiffRun diff_run(std::shared_ptr<const model::Model> m, const std::string
                         std::optional<vmm::Allocation> alloc = std::nullopt) {
   diff::Options o;
   o.strategy = s;
-  o.allocation = alloc ? *alloc : diff::default_allocation(*m);
+  o.allocation = alloc ? *alloc : vmm::default_allocation(*m);
   o.max_steps = max_steps;
   DiffRun d;
   d.ls = std::make_unique<diff::Lockstep>(m, o);

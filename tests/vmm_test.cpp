@@ -229,7 +229,7 @@ TEST(VmmRestart, AnIsolationWriteIsUndoneAtTheNextStart) {
   auto m = test::pg_plus("pg_wabs", "insn wabs 011011 a:10 0000000000 0000000000 \"wabs {a}\" { E[a] = 7 }");
   ASSERT_TRUE(m);
   diff::Options o;
-  o.allocation = diff::default_allocation(*m);
+  o.allocation = vmm::default_allocation(*m);
   diff::Lockstep ls(m, o);
   std::string err;
   ASSERT_TRUE(ls.start(test::guest(m, "        .org 2\n        wabs 5\n        halt\n", o.allocation), err)) << err;

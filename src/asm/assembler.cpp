@@ -6,6 +6,7 @@
 
 #include <cctype>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -154,12 +155,28 @@ private:
       }
       any = true;
     }
-    if (hits.empty()) fail(s.line, best.col, best.msg);
+    if (hits.empty()) no_form(s, head, best);
     if (hits.size() > 1)
       fail(s.line, head.col,
            "ambiguous: matches both '" + m_.insns[static_cast<size_t>(hits[0])].name + "' and '" +
                m_.insns[static_cast<size_t>(hits[1])].name + "'");
     s.insn = hits[0];
+  }
+
+  // No template matched. With one form, its own complaint says what is
+  // wrong; with several, the first or furthest form's complaint would name an
+  // operand class the others do not expect, so the line is judged as a whole.
+  [[noreturn]] void no_form(const Statement& s, const Token& head, const MatchFail& best) const {
+    std::vector<std::string> forms;
+    for (unsigned i = 0; i < m_.insns.size(); ++i)
+      if (mnemonics_[i] == lower(head.text)) forms.push_back(fmt::format("'{}'", trim(m_.insns[i].syntax.text)));
+    if (forms.size() < 2) fail(s.line, best.col, best.msg);
+    size_t at = s.code.find_first_not_of(" \t", head.col + head.text.size());
+    std::string written = at == std::string::npos ? "" : trim(s.code.substr(at));
+    fail(s.line, written.empty() ? end_col(s) : at,
+         fmt::format("no form of '{}' takes {}; its forms: {}", lower(head.text),
+                     written.empty() ? std::string("no operands") : fmt::format("the operands '{}'", written),
+                     fmt::join(forms, ", ")));
   }
 
   void directive(Statement& s, size_t p, uint64_t& loc, std::optional<int64_t>& phase) {
@@ -263,6 +280,23 @@ private:
     return v;
   }
 
+  // An operand may fit its field and still hold a value the encoding
+  // excludes: those bits are another instruction (or none).
+  void check_excluded(const Statement& s, const model::Instruction& in, Bits raw) const {
+    for (const model::Exclusion& x : in.enc.excluded) {
+      if (in.enc.extract(x.field, raw) != x.value) continue;
+      size_t col = s.col;
+      for (const MatchedOperand& op : s.operands)
+        if (op.field == x.field) col = op.begin;
+      std::string other = "no instruction";
+      for (const model::Instruction& o : m_.insns)
+        if (o.enc.units <= in.enc.units && o.enc.matches(raw >> (in.enc.bits - o.enc.bits))) other = "'" + o.name + "'";
+      fail(s.line, col,
+           fmt::format("field '{}' of '{}' cannot be {}: its encoding excludes that value, whose bits are {}",
+                       in.enc.fields[x.field].name, in.name, x.value, other));
+    }
+  }
+
   void pass2(Image& img) {
     for (const Statement& s : stmts_) {
       uint64_t addr = s.addr;
@@ -270,6 +304,7 @@ private:
         const model::Instruction& in = m_.insns[static_cast<size_t>(s.insn)];
         Bits raw = in.enc.match;
         for (const MatchedOperand& op : s.operands) raw = in.enc.insert(op.field, operand_value(s, in, op), raw);
+        check_excluded(s, in, raw);
         std::vector<uint64_t> units = to_units(m_, raw, in.enc.units);
         for (uint64_t u : units) put(img, s, addr++, u);
         img.lines.push_back({s.addr, static_cast<unsigned>(units.size()), s.text});

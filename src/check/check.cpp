@@ -132,8 +132,14 @@ WhatIf what_if(const std::shared_ptr<const model::Model>& mp, const prover::Clas
 } // namespace
 
 bool WhatIf::virtualizable() const {
-  const auto& v = classification.verdicts;
-  return v[0].holds == prover::Tri::Yes && v[2].holds == prover::Tri::Yes;
+  const prover::Verdicts& v = classification.verdicts;
+  return v.theorem1.holds == prover::Tri::Yes && v.trap_emulate.holds == prover::Tri::Yes;
+}
+
+std::vector<const Efficiency*> Efficiencies::in_order() const {
+  std::vector<const Efficiency*> out = {&trap_emulate, &hybrid};
+  if (nested) out.push_back(&*nested);
+  return out;
 }
 
 ModelCheck check_model(std::shared_ptr<const model::Model> mp, const std::string& arg, const Options& o) {
@@ -156,7 +162,7 @@ ModelCheck check_model(std::shared_ptr<const model::Model> mp, const std::string
     if (o.progress)
       po.progress = [&](const prover::Finding&, size_t done, size_t total) { o.progress("theorem 2", done, total); };
     r.nesting = prover::theorem2(mp, r.classification, po);
-    r.classification.verdicts.push_back(r.nesting->verdict);
+    r.classification.verdicts.theorem2 = r.nesting->verdict;
     r.witnesses += witness_cases(r.nesting->rows);
     r.timings.push_back({"theorem 2", since(start)});
   }
@@ -169,8 +175,9 @@ ModelCheck check_model(std::shared_ptr<const model::Model> mp, const std::string
     r.whatif.push_back(what_if(mp, r.classification, named, o));
     // Each instruction of this set breaks a verdict on its own, and making one
     // instruction trap changes no other's answers: no smaller set can do.
-    for (const prover::ModelVerdict& v : {r.classification.verdicts[0], r.classification.verdicts[2]})
-      for (const std::string& n : v.against)
+    const prover::Verdicts& v = r.classification.verdicts;
+    for (const prover::ModelVerdict* breaks : {&v.theorem1, &v.trap_emulate})
+      for (const std::string& n : breaks->against)
         if (int i = m.find_insn(n); i >= 0) smallest.push_back(i); // not "(fetch)"
     WhatIf w = what_if(mp, r.classification, smallest, o);
     if (w.insns != r.whatif.front().insns) r.whatif.push_back(std::move(w));
@@ -180,8 +187,8 @@ ModelCheck check_model(std::shared_ptr<const model::Model> mp, const std::string
   start = std::chrono::steady_clock::now();
   for (Strategy s : {Strategy::TrapAndEmulate, Strategy::Hybrid}) {
     std::string folder = (fs::path(o.findings) / m.name / vmm::strategy_name(s)).string();
-    r.campaigns.push_back(campaign(arg, s, folder, o));
-    const Campaign& c = r.campaigns.back();
+    Campaign& c = s == Strategy::TrapAndEmulate ? r.campaigns.trap_emulate : r.campaigns.hybrid;
+    c = campaign(arg, s, folder, o);
     if (!c.error.empty()) r.errors.push_back(fmt::format("fuzz ({}): {}", vmm::strategy_name(s), c.error));
     for (const std::string& bad : c.result.bad_findings) r.errors.push_back("unreadable finding: " + bad);
   }
@@ -190,13 +197,17 @@ ModelCheck check_model(std::shared_ptr<const model::Model> mp, const std::string
   start = std::chrono::steady_clock::now();
   if (o.progress) o.progress("efficiency", 0, 0);
   std::vector<std::string> guests = example_guests(o.examples_dir, m.name);
-  for (Strategy s : {Strategy::TrapAndEmulate, Strategy::Hybrid})
-    if (!guests.empty()) r.efficiency.push_back(measure(mp, s, diff::default_allocation(m), guests, r.errors));
-  if (r.nesting && !guests.empty()) {
+  if (!guests.empty()) {
+    const vmm::Allocation at = vmm::default_allocation(m);
+    Efficiency te = measure(mp, Strategy::TrapAndEmulate, at, guests, r.errors);
+    r.efficiency = Efficiencies{std::move(te), measure(mp, Strategy::Hybrid, at, guests, r.errors), std::nullopt};
+  }
+  if (r.nesting && r.efficiency) {
     // A guest the VMM under itself cannot start is a Theorem 2 finding, not a part that could not run.
     std::vector<std::string> refused;
-    r.efficiency.push_back(measure(mp, Strategy::TrapAndEmulate, r.nesting->allocation, guests, refused));
-    for (std::string& e : refused) r.efficiency.back().notes.push_back("cannot start: " + e);
+    Efficiency& nested =
+        r.efficiency->nested.emplace(measure(mp, Strategy::TrapAndEmulate, r.nesting->allocation, guests, refused));
+    for (std::string& e : refused) nested.notes.push_back("cannot start: " + e);
   }
   r.timings.push_back({"efficiency", since(start)});
 
@@ -209,16 +220,17 @@ ModelCheck check_model(std::shared_ptr<const model::Model> mp, const std::string
     // under itself: proved, none may diverge; hosting proved, all must start.
     const bool holds = r.nesting->verdict.holds == prover::Tri::Yes;
     const bool hosts = prover::of(r.nesting->hosting) == prover::Tri::No;
-    if (r.efficiency.size() == 3)
-      for (const std::string& n : r.efficiency.back().notes)
+    if (r.efficiency && r.efficiency->nested)
+      for (const std::string& n : r.efficiency->nested->notes)
         if (holds || (hosts && n.starts_with("cannot start")))
           r.disagreements.push_back(fmt::format("the prover says {}, but under the VMM under itself {}",
                                                 holds ? "Theorem 2 holds" : "the VMM hosts every guest nested", n));
   }
-  for (const Campaign& c : r.campaigns)
-    for (const auto& [insn, found] : c.divergent) {
+  for (const Campaign* k : r.campaigns.in_order())
+    for (const auto& [insn, found] : k->divergent) {
       int i = m.find_insn(insn);
-      prover::Tri flagged = i < 0 ? prover::Tri::No : r.classification.rows[static_cast<size_t>(i)].flagged(c.strategy);
+      prover::Tri flagged =
+          i < 0 ? prover::Tri::No : r.classification.rows[static_cast<size_t>(i)].flagged(k->strategy);
       if (flagged != prover::Tri::No) continue;
       // Replayed, the case says whether the runner still sees the divergence
       // (a prover bug or a runner bug) or no longer does (a stale finding).
@@ -227,7 +239,7 @@ ModelCheck check_model(std::shared_ptr<const model::Model> mp, const std::string
       r.disagreements.push_back(
           fmt::format("fuzzing found {} divergent under the {} VMM ({}), but the prover proved "
                       "its VMM step; {}",
-                      insn, vmm::strategy_name(c.strategy), found.path,
+                      insn, vmm::strategy_name(k->strategy), found.path,
                       replays ? "the case replays as divergent" : "the case no longer replays: " + why));
     }
   return r;

@@ -59,6 +59,21 @@ struct Efficiency {
   std::vector<std::string> notes; // a guest that diverged or did not halt, and where
 };
 
+// The efficiency of each VMM over the example guests.
+struct Efficiencies {
+  Efficiency trap_emulate, hybrid;
+  std::optional<Efficiency> nested; // the trap-and-emulate VMM under itself (Theorem 2), when asked
+  // In the order the outputs print them (nested last, when present).
+  std::vector<const Efficiency*> in_order() const;
+};
+
+// The fuzz campaign of each VMM.
+struct Campaigns {
+  Campaign trap_emulate, hybrid;
+  // In the order the outputs print them.
+  std::vector<const Campaign*> in_order() const { return {&trap_emulate, &hybrid}; }
+};
+
 struct Timing {
   std::string part;
   double seconds = 0;
@@ -67,11 +82,11 @@ struct Timing {
 struct ModelCheck {
   std::shared_ptr<const model::Model> model;
   prover::Classification classification;
-  std::vector<Campaign> campaigns;    // trap-and-emulate, hybrid
-  std::vector<Efficiency> efficiency; // trap-and-emulate, hybrid, trap-and-emulate nested
+  Campaigns campaigns;
+  std::optional<Efficiencies> efficiency; // nullopt: the model has no example guest
   // Theorem 2: the trap-and-emulate VMM under itself, asked of the prover
-  // (its verdict is also the last of classification.verdicts) and run on the
-  // example guests (the last efficiency).
+  // (its verdict is also classification.verdicts.theorem2) and run on the
+  // example guests (efficiency->nested).
   std::optional<prover::Nesting> nesting;
   std::vector<std::string> disagreements; // the cross-check's failures, in words
   std::vector<std::string> errors;        // a part that could not run (a campaign, an example guest)

@@ -21,6 +21,16 @@ std::string verdict_text(const prover::ModelVerdict& v) {
   return "unknown (a query the solver could not answer)";
 }
 
+std::string verdict_meaning(const prover::ModelVerdict& v) {
+  switch (v.holds) {
+  case Tri::Yes: return v.statement;
+  case Tri::No: return "the instructions listed break it";
+  case Tri::Unknown: break;
+  }
+  if (v.unanswered.empty()) return "undecided: an answer it needs is missing";
+  return fmt::format("undecided: no answer for {}", fmt::join(v.unanswered, " "));
+}
+
 FoundOf found_of(const ModelCheck& mc, const Campaign& k) {
   FoundOf f;
   for (const prover::Row& r : mc.classification.rows) {
@@ -36,9 +46,9 @@ std::string efficiency_label(const Efficiency& e) {
 }
 
 std::string guest_names(const ModelCheck& mc) {
-  if (mc.efficiency.empty()) return "no example guest (examples/" + mc.model->name + "/)";
+  if (!mc.efficiency) return "no example guest (examples/" + mc.model->name + "/)";
   std::vector<std::string> names;
-  for (const std::string& g : mc.efficiency.front().guests)
+  for (const std::string& g : mc.efficiency->trap_emulate.guests)
     names.push_back(std::filesystem::path(g).filename().string());
   return fmt::format("{}", fmt::join(names, ", "));
 }

@@ -13,6 +13,10 @@ namespace popek::check {
 const char* holds_word(prover::Tri t);
 // "holds", "fails against 2: a b", "unknown (a query the solver could not answer)".
 std::string verdict_text(const prover::ModelVerdict& v);
+// What the verdict means for the model. Its statement is what holding means,
+// so only a verdict that holds says it; one that fails says what is listed
+// breaks it, and an unknown one which answers it lacks.
+std::string verdict_meaning(const prover::ModelVerdict& v);
 
 // How many instructions the prover flags for a campaign's strategy, and how many of them it found.
 struct FoundOf {

@@ -60,7 +60,11 @@ std::string flagged_by_kind(const check::ModelCheck& c) {
       first = k;
       shown = f;
     }
-    if (!shown) shown = r.witness(Property::VmmStep, !te); // flagged with none of the kinds
+    // The most direct witness first: native against the VMM; the kinds after.
+    if (const Finding* step = r.witness(Property::VmmStep, !te)) {
+      if (shown) also.insert(also.begin(), kKinds[first].name);
+      shown = step;
+    }
     std::string line = fmt::format("      {:<10} [{}] {}", m.insns[static_cast<size_t>(r.insn)].name, join(vmms, ", "),
                                    shown ? shown->words : "");
     if (!also.empty()) line += "; also " + join(also, ", ");
@@ -74,26 +78,61 @@ std::string flagged_by_kind(const check::ModelCheck& c) {
   return out;
 }
 
+// Whether instruction `insn` is against theorem `t` by the proof's reading.
+Tri proof_against(const prover::Classification& cl, int insn, prover::Theorem t) {
+  for (const prover::WordAnswer& w : cl.words)
+    if (w.insn == insn && w.theorem == t && w.reading == prover::Reading::Proof) return w.against;
+  return Tri::Unknown;
+}
+
+// The words against Theorems 1 and 3 (each with its witness), and the words
+// that separate the readings of privileged: against the paper's letter, but
+// trapping in the least privileged mode.
+std::string word_lines(const check::ModelCheck& c) {
+  const model::Model& m = *c.model;
+  const prover::Classification& cl = c.classification;
+  std::string out;
+  for (prover::Theorem t : {prover::Theorem::One, prover::Theorem::Three}) {
+    std::string lines, only;
+    for (const prover::WordAnswer& w : cl.words) {
+      if (w.theorem != t || w.against != Tri::Yes) continue;
+      const std::string& name = m.insns[static_cast<size_t>(w.insn)].name;
+      if (w.reading == prover::Reading::Proof)
+        lines += fmt::format("      {:<10} {}: {}; {}\n", name, prover::describe_words(m, w), w.sensitive.words,
+                             w.unprivileged.words);
+      else if (proof_against(cl, w.insn, t) == Tri::No)
+        only += fmt::format("      {:<10} {}\n", name, w.unprivileged.words);
+    }
+    if (!lines.empty())
+      out += fmt::format("  words against {}, each with a witness (sensitive; not trapping):\n{}",
+                         prover::theorem_name(t), lines);
+    if (!only.empty())
+      out += fmt::format("  against {} by the paper's letter only (they trap in the least privileged mode):\n{}",
+                         prover::theorem_name(t), only);
+  }
+  return out;
+}
+
 std::string fuzz_line(const check::ModelCheck& c) {
   std::vector<std::string> parts;
-  for (const check::Campaign& k : c.campaigns) {
-    check::FoundOf f = check::found_of(c, k);
-    if (!k.error.empty())
-      parts.push_back(fmt::format("{}: did not run", vmm::strategy_name(k.strategy)));
+  for (const check::Campaign* k : c.campaigns.in_order()) {
+    check::FoundOf f = check::found_of(c, *k);
+    if (!k->error.empty())
+      parts.push_back(fmt::format("{}: did not run", vmm::strategy_name(k->strategy)));
     else
-      parts.push_back(fmt::format("{}: {} runs in {:.1f} s, found {} of {} flagged", vmm::strategy_name(k.strategy),
-                                  k.result.total.runs, k.result.seconds, f.found, f.flagged));
+      parts.push_back(fmt::format("{}: {} runs in {:.1f} s, found {} of {} flagged", vmm::strategy_name(k->strategy),
+                                  k->result.total.runs, k->result.seconds, f.found, f.flagged));
   }
   return join(parts, "; ");
 }
 
 std::string efficiency_line(const check::ModelCheck& c) {
-  if (c.efficiency.empty()) return check::guest_names(c);
+  if (!c.efficiency) return check::guest_names(c);
   std::vector<std::string> parts;
-  for (const check::Efficiency& e : c.efficiency) {
-    std::string p = fmt::format("{:.1f}% direct under {} ({} steps", 100 * e.counts.direct_share(),
-                                check::efficiency_label(e), e.steps);
-    p += e.notes.empty() ? ")" : "; " + join(e.notes, "; ") + ")";
+  for (const check::Efficiency* e : c.efficiency->in_order()) {
+    std::string p = fmt::format("{:.1f}% direct under {} ({} steps", 100 * e->counts.direct_share(),
+                                check::efficiency_label(*e), e->steps);
+    p += e->notes.empty() ? ")" : "; " + join(e->notes, "; ") + ")";
     parts.push_back(p);
   }
   return check::guest_names(c) + ": " + join(parts, ", ");
@@ -102,7 +141,7 @@ std::string efficiency_line(const check::ModelCheck& c) {
 // "Theorem 1 holds; trap-and-emulate equivalence fails against 2: a b"
 std::string verdicts_short(const prover::Classification& c) {
   std::vector<std::string> parts;
-  for (const prover::ModelVerdict& v : c.verdicts) parts.push_back(v.name + " " + check::verdict_text(v));
+  for (const prover::ModelVerdict* v : c.verdicts.in_order()) parts.push_back(v->name + " " + check::verdict_text(*v));
   return join(parts, "; ");
 }
 
@@ -143,12 +182,16 @@ std::string atlas_block(const check::ModelCheck& c) {
   const model::Model& m = *c.model;
   const prover::Classification& cl = c.classification;
   std::string out = fmt::format("{}: {} ({} instructions)\n", m.name, m.description, m.insns.size());
-  // Theorem 2 (last, when measured) is printed after Theorem 1, as the paper numbers them.
-  std::vector<const prover::ModelVerdict*> order;
-  for (const prover::ModelVerdict& v : cl.verdicts) order.push_back(&v);
-  std::stable_partition(order.begin() + (order.empty() ? 0 : 1), order.end(),
-                        [](const prover::ModelVerdict* v) { return v->name == "Theorem 2"; });
+  // Theorem 2 (when measured) is printed after Theorem 1, as the paper numbers them.
+  const prover::Verdicts& vs = cl.verdicts;
+  std::vector<const prover::ModelVerdict*> order = {&vs.theorem1};
+  if (vs.theorem2) order.push_back(&*vs.theorem2);
+  for (const prover::ModelVerdict* v : {&vs.theorem3, &vs.trap_emulate, &vs.hybrid}) order.push_back(v);
   for (const prover::ModelVerdict* v : order) out += fmt::format("  {:<30} {}\n", v->name, check::verdict_text(*v));
+  out += fmt::format("  {:<30} Theorem 1 {}; Theorem 3 {}\n", "by the paper's letter",
+                     check::verdict_text(vs.theorem1_letter), check::verdict_text(vs.theorem3_letter));
+  out += word_lines(c);
+  for (const std::string& e : cl.explanations) out += fmt::format("  {:<12} {}\n", "theorem/VMM", e);
   out += flagged_by_kind(c);
   out += theorem2_line(c);
   out += what_if_lines(c);
@@ -173,9 +216,9 @@ std::string atlas_table(const std::vector<check::ModelCheck>& cs) {
     const auto& v = c.classification.verdicts;
     std::string agree = !c.disagreements.empty() ? "DISAGREE" : !c.errors.empty() ? "error" : "agree";
     std::string t2 = c.nesting ? check::holds_word(c.nesting->verdict.holds) : "-";
-    out +=
-        fmt::format("{:<12} {:<10} {:<10} {:<10} {:<17} {:<10} {}\n", c.model->name, check::holds_word(v[0].holds), t2,
-                    check::holds_word(v[1].holds), check::holds_word(v[2].holds), check::holds_word(v[3].holds), agree);
+    out += fmt::format("{:<12} {:<10} {:<10} {:<10} {:<17} {:<10} {}\n", c.model->name,
+                       check::holds_word(v.theorem1.holds), t2, check::holds_word(v.theorem3.holds),
+                       check::holds_word(v.trap_emulate.holds), check::holds_word(v.hybrid.holds), agree);
   }
   return out;
 }

@@ -80,7 +80,7 @@ int run_bench_fuzz(const BenchOptions& o) {
     if (!m) return kBadInput;
     prover::Options po;
     po.models_dir = models_dir();
-    po.allocation = diff::default_allocation(*m);
+    po.allocation = vmm::default_allocation(*m);
     po.jobs = 1;
     prover::Classification cl = prover::classify(m, po);
     std::set<std::string> flagged;

@@ -7,6 +7,8 @@
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "cli/prover_print.hpp"
+#include "fuzz/findings.hpp"
+#include "lang/load.hpp"
 #include "report/report.hpp"
 
 #include <CLI/CLI.hpp>
@@ -25,7 +27,7 @@ namespace {
 
 struct CheckOptions {
   std::vector<std::string> models, trap;
-  std::string findings = "findings";
+  std::string findings = fuzz::default_findings_dir();
   std::string report; // folder of report.json, report.md, report.html ("" for none)
   uint64_t fuzz_runs = 20000, seed = 1;
   ProverArgs prover; // --jobs and --timeout; the VMM's own allocation
@@ -56,6 +58,19 @@ private:
   double last_ = 0;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
+
+// Where a model's example guests are: EXAMPLES/NAME/*.s, NAME the model's
+// `machine` name. A bundled model's EXAMPLES is the project's examples/
+// folder; a model file's is the examples/ folder beside it.
+std::string examples_dir(const std::string& arg) {
+  namespace fs = std::filesystem;
+  lang::ModelRef ref = lang::find_model(arg, models_dir());
+  std::error_code ec;
+  fs::path folder = fs::weakly_canonical(fs::path(ref.path), ec).parent_path();
+  if (ref.bundled || folder == fs::weakly_canonical(models_dir(), ec))
+    return (fs::path(models_dir()).parent_path() / "examples").string();
+  return (folder / "examples").string();
+}
 
 int run_check(const CheckOptions& o) {
   std::vector<std::string> args = o.models;
@@ -96,7 +111,7 @@ int run_check(const CheckOptions& o) {
     co.seed = o.seed;
     co.findings = o.findings;
     co.models_dir = models_dir();
-    co.examples_dir = (std::filesystem::path(models_dir()).parent_path() / "examples").string();
+    co.examples_dir = examples_dir(args[i]);
     {
       ProgressLine line(fmt::format("{} ({} of {})", m.name, i + 1, models.size()));
       co.progress = [&](const std::string& part, size_t n, size_t total) { line(part, n, total); };
@@ -114,6 +129,7 @@ int run_check(const CheckOptions& o) {
   }
   fmt::print("{}", atlas_table(done));
   std::fflush(stdout);
+  std::cerr << "popek: fuzz findings are kept in " << o.findings << "/MODEL/STRATEGY/\n";
   // Whatever the check concluded (disagreement, a part that failed), its findings are written.
   if (!o.report.empty()) {
     auto start = std::chrono::steady_clock::now();
@@ -143,7 +159,8 @@ void setup_check(CLI::App& app, int& rc) {
   sub->add_option("--seed", o->seed, "The fuzz campaigns' seed (default 1): a check repeats exactly")
       ->check(CLI::PositiveNumber);
   sub->add_option("--findings", o->findings,
-                  "Folder of the campaigns' findings, MODEL/STRATEGY within (default: findings)");
+                  "Folder of the campaigns' findings, MODEL/STRATEGY within (default: "
+                  "$XDG_STATE_HOME/popek/findings, else ~/.local/state/popek/findings)");
   sub->add_option("--report", o->report,
                   "Also write the results into DIR: report.json (schema popek-report/1, docs/report.md), "
                   "report.md and report.html");

@@ -1,4 +1,4 @@
-// popek classify MODEL: every query of every instruction (theory.md §6), the
+// popek classify MODEL: every query of every instruction (docs/theory.md §6), the
 // instruction × property table, the model's verdicts, and a one-line witness
 // for each flagged instruction.
 #include "cli/commands.hpp"

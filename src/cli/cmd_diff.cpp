@@ -31,7 +31,7 @@ int run_diff(const DiffOptions& o) {
   diff::Options opts;
   opts.strategy = o.strategy == "hybrid" ? vmm::Strategy::Hybrid : vmm::Strategy::TrapAndEmulate;
   opts.allocation =
-      o.allocation.empty() ? diff::default_allocation(m) : vmm::Allocation{o.allocation[0], o.allocation[1]};
+      o.allocation.empty() ? vmm::default_allocation(m) : vmm::Allocation{o.allocation[0], o.allocation[1]};
   if (o.nested) opts.allocation = vmm::nested_allocation(opts.allocation, m.mems[m.code_mem].size);
   opts.max_steps = o.max_steps;
   std::vector<diff::Setting> settings;

@@ -6,6 +6,7 @@
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "fuzz/campaign.hpp"
+#include "fuzz/findings.hpp"
 #include "fuzz/mutator.hpp"
 #include "vmm/vmm.hpp"
 
@@ -24,7 +25,8 @@ namespace popek::cli {
 namespace {
 
 struct FuzzOptions {
-  std::string model, strategy = "trap-emulate", corpus, findings = "findings", json;
+  std::string model, strategy = "trap-emulate", corpus, json;
+  std::string findings = fuzz::default_findings_dir();
   std::vector<uint64_t> allocation;
   double seconds = 0;
   uint64_t runs = 0, seed = 0, max_steps = 0;
@@ -77,7 +79,7 @@ nlohmann::json summary_json(const model::Model& m, const fuzz::CampaignResult& r
 }
 
 // The summary for people, on `out` (stderr when the JSON takes standard output).
-int print_summary(std::FILE* out, const model::Model& m, const fuzz::CampaignResult& r) {
+int print_summary(std::FILE* out, const model::Model& m, const fuzz::CampaignResult& r, const std::string& dir) {
   fuzz::CoverageMap map(m);
   const fuzz::Stats& t = r.total;
   const char* ended = r.end == fuzz::CampaignResult::Interrupted  ? ", interrupted"
@@ -102,6 +104,8 @@ int print_summary(std::FILE* out, const model::Model& m, const fuzz::CampaignRes
         fmt::print(out, "  {:<10} {:<17} in {:<20} {}{}\n", insn, f->c.expect.kind,
                    fmt::join(f->c.expect.components, ","), f->path, r.new_findings.count(f->path) ? "  (new)" : "");
   }
+  // Findings outlive the campaign (docs/fuzzing.md), so say where they are.
+  fmt::print(out, "findings folder: {}\n", dir);
   for (const std::string& b : r.bad_findings) fmt::print(stderr, "popek: unreadable finding: {}\n", b);
   fmt::print(out, "{}", fuzz::format_report(fuzz::coverage_report(m, map, t.seen)));
   if (r.end == fuzz::CampaignResult::WorkerFailed) {
@@ -127,7 +131,7 @@ int run_fuzz(const FuzzOptions& o) {
   sc.strategy = o.strategy == "hybrid" ? vmm::Strategy::Hybrid : vmm::Strategy::TrapAndEmulate;
   if (!o.allocation.empty()) sc.allocation = vmm::Allocation{o.allocation[0], o.allocation[1]};
   std::string error;
-  if (!vmm::usable(*m, sc.allocation.value_or(diff::default_allocation(*m)), error)) {
+  if (!vmm::usable(*m, sc.allocation.value_or(vmm::default_allocation(*m)), error)) {
     std::cerr << "popek: " << error << "\n";
     return kBadInput;
   }
@@ -163,7 +167,7 @@ int run_fuzz(const FuzzOptions& o) {
   }
   if (tty && !o.quiet) fmt::print(stderr, "\n");
   if (!o.json.empty() && !write_output(o.json, summary_json(*m, r).dump(2) + "\n")) return kBadInput;
-  return print_summary(o.json == "-" ? stderr : stdout, *m, r);
+  return print_summary(o.json == "-" ? stderr : stdout, *m, r, o.findings);
 }
 
 } // namespace
@@ -182,7 +186,9 @@ void setup_fuzz(CLI::App& app, int& rc) {
   sub->add_option("--jobs", o->jobs, "Fuzzing processes (libFuzzer's fork mode when more than one)")
       ->check(CLI::Range(1u, 256u));
   sub->add_option("--corpus", o->corpus, "Folder of kept inputs, read at the start and grown (default: temporary)");
-  sub->add_option("--findings", o->findings, "Folder of findings, one minimized case each (default: findings)");
+  sub->add_option("--findings", o->findings,
+                  "Folder of findings, one minimized case each (default: $XDG_STATE_HOME/popek/findings, else "
+                  "~/.local/state/popek/findings)");
   sub->add_option("--seed", o->seed, "Random seed: with --runs and one job a campaign repeats exactly")
       ->check(CLI::PositiveNumber);
   sub->add_option("--max-steps", o->max_steps, "Guest instructions per run (default: 1 per program unit, plus 8)")

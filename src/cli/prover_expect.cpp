@@ -62,16 +62,24 @@ std::string classification_summary(const prover::Classification& c) {
   std::string out = fmt::format("model: {}\n", c.model->name);
   out +=
       c.allocation ? fmt::format("allocation: {} {}\n", c.allocation->base, c.allocation->size) : "allocation: any\n";
-  for (const auto& v : c.verdicts) {
+  for (const prover::ModelVerdict* v : c.verdicts.in_order()) {
     std::string against;
-    for (const std::string& a : v.against) against += " " + a;
-    out += v.name + ": " +
-           (v.holds == Tri::Yes  ? "holds"
-            : v.holds == Tri::No ? "fails against" + against
-                                 : "unknown") +
+    for (const std::string& a : v->against) against += " " + a;
+    out += v->name + ": " +
+           (v->holds == Tri::Yes  ? "holds"
+            : v->holds == Tri::No ? "fails against" + against
+                                  : "unknown") +
            "\n";
   }
   out += line(c, "privileged", [](const Row& r) { return tri(r.privileged()); });
+  out += line(c, "traps in the least privileged mode", [](const Row& r) { return tri(r.traps_least()); });
+  for (prover::Theorem t : {prover::Theorem::One, prover::Theorem::Three}) {
+    std::string words;
+    for (const prover::WordAnswer& w : c.words)
+      if (w.theorem == t && w.reading == prover::Reading::Proof && w.against == Tri::Yes)
+        words += " " + prover::settled_words(*c.model, w);
+    out += fmt::format("words against {}:{}\n", prover::theorem_name(t), words.empty() ? " -" : words);
+  }
   out += line(c, "control sensitive", [](const Row& r) { return modes(r, Property::Control); });
   out += line(c, "mode sensitive", [](const Row& r) { return tri(r.mode()); });
   out += line(c, "location sensitive", [](const Row& r) { return modes(r, Property::Location); });

@@ -106,7 +106,7 @@ bool prover_options(const model::Model& m, const ProverArgs& a, prover::Options&
   o.allocation.reset();
   if (a.any_allocation) return true;
   vmm::Allocation at =
-      a.allocation.size() == 2 ? vmm::Allocation{a.allocation[0], a.allocation[1]} : diff::default_allocation(m);
+      a.allocation.size() == 2 ? vmm::Allocation{a.allocation[0], a.allocation[1]} : vmm::default_allocation(m);
   std::string why;
   if (!vmm::usable(m, at, why)) {
     std::cerr << "popek: --allocation " << at.base << " " << at.size << ": " << why << "\n";
@@ -155,10 +155,11 @@ std::string classification_text(const prover::Classification& c, unsigned jobs) 
                        held_modes(r, Property::Location), regs.empty() ? "-" : regs, mark(r.user_sensitive()), flagged);
   }
   out += "\n(u, s: in user mode, in the other modes; ?: unknown)\n\nVerdicts\n";
-  for (const auto& v : c.verdicts) {
-    std::string status = v.holds == Tri::Yes ? "holds" : v.holds == Tri::No ? "fails" : "unknown";
-    out += fmt::format("  {:<30} {:<8} {}\n", v.name, status,
-                       v.holds == Tri::No ? "against: " + fmt::format("{}", fmt::join(v.against, ", ")) : v.statement);
+  for (const prover::ModelVerdict* v : c.verdicts.in_order()) {
+    std::string status = v->holds == Tri::Yes ? "holds" : v->holds == Tri::No ? "fails" : "unknown";
+    out +=
+        fmt::format("  {:<30} {:<8} {}\n", v->name, status,
+                    v->holds == Tri::No ? "against: " + fmt::format("{}", fmt::join(v->against, ", ")) : v->statement);
   }
   for (const std::string& e : c.explanations) out += "  note: " + e + "\n";
   bool any = false;
@@ -221,9 +222,9 @@ nlohmann::json classification_json(const prover::Classification& c) {
                     {"findings", findings}});
   }
   nlohmann::json verdicts = nlohmann::json::array();
-  for (const auto& v : c.verdicts)
+  for (const prover::ModelVerdict* v : c.verdicts.in_order())
     verdicts.push_back(
-        {{"name", v.name}, {"holds", tri_name(v.holds)}, {"against", v.against}, {"statement", v.statement}});
+        {{"name", v->name}, {"holds", tri_name(v->holds)}, {"against", v->against}, {"statement", v->statement}});
   nlohmann::json relocation = nlohmann::json::array();
   for (size_t u = 0; u < c.units.size(); ++u)
     if (c.relocated[u] == Tri::Yes) relocation.push_back(c.units[u].name);

@@ -48,7 +48,7 @@ bool prepare(const Case& c, ModelCache& models, Prepared& out, std::string& erro
   if (!out.model) return false;
   const model::Model& m = *out.model;
   out.options.strategy = c.strategy == "hybrid" ? vmm::Strategy::Hybrid : vmm::Strategy::TrapAndEmulate;
-  out.options.allocation = c.allocation ? *c.allocation : diff::default_allocation(m);
+  out.options.allocation = c.allocation ? *c.allocation : vmm::default_allocation(m);
   out.options.max_steps = c.max_steps;
   if (!vmm::usable(m, out.options.allocation, error)) {
     error = (c.allocation ? c.allocation_loc : c.model_loc).str() + ": " + error;

@@ -30,12 +30,6 @@ std::string insn_name(const model::Model& m, const machine::Outcome& o) {
   return o.stage == machine::Outcome::Fetch ? "(fetch)" : "(undefined)";
 }
 
-vmm::Allocation default_allocation(const model::Model& m) {
-  if (m.vmm.allocation) return {m.vmm.allocation->first, m.vmm.allocation->second};
-  uint64_t q = m.mems[m.code_mem].size;
-  return {q / 4, q / 2};
-}
-
 double Result::efficiency() const { return counts.direct_share(); }
 
 Lockstep::Lockstep(std::shared_ptr<const model::Model> m, const Options& o)

@@ -49,11 +49,6 @@ struct Options {
   uint64_t max_steps = 100000;
 };
 
-// The allocation popek uses unless told otherwise: the model's `allocate`, or
-// else the middle half of the code memory, so the VMM's region lies below it
-// (and above).
-vmm::Allocation default_allocation(const model::Model& m);
-
 struct Result {
   uint64_t steps = 0;
   bool halted = false; // both sides halted, together

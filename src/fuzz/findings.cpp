@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 
 namespace popek::fuzz {
@@ -159,6 +160,15 @@ std::vector<Found> read_findings(const std::string& dir, std::vector<std::string
       out.push_back({p, *c});
   }
   return out;
+}
+
+std::string default_findings_dir() {
+  // XDG says a relative XDG_STATE_HOME is invalid and to be ignored.
+  const char* state = std::getenv("XDG_STATE_HOME");
+  if (state && fs::path(state).is_absolute()) return (fs::path(state) / "popek" / "findings").string();
+  const char* home = std::getenv("HOME");
+  if (home && *home) return (fs::path(home) / ".local" / "state" / "popek" / "findings").string();
+  return "findings";
 }
 
 } // namespace popek::fuzz

@@ -57,6 +57,13 @@ private:
   std::set<std::string> seen_;
 };
 
+// Where `popek fuzz` and `popek check` keep findings unless told otherwise:
+// the user's state folder, $XDG_STATE_HOME/popek/findings or else
+// $HOME/.local/state/popek/findings, so that a campaign never litters the
+// working directory and its findings outlive it. "findings" (relative) only
+// when neither variable is set.
+std::string default_findings_dir();
+
 // A finding read back from a folder, for the campaign's summary.
 struct Found {
   std::string path;

@@ -6,7 +6,7 @@
 namespace popek::fuzz {
 
 Target::Target(std::shared_ptr<const model::Model> m, const TargetOptions& o)
-    : m_(std::move(m)), opts_(o), alloc_(o.allocation.value_or(diff::default_allocation(*m_))), map_(*m_) {
+    : m_(std::move(m)), opts_(o), alloc_(o.allocation.value_or(vmm::default_allocation(*m_))), map_(*m_) {
   if (!vmm::usable(*m_, alloc_, error_)) return;
   diff::Options lo;
   lo.strategy = o.strategy;

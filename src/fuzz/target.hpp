@@ -17,7 +17,7 @@ namespace popek::fuzz {
 
 struct TargetOptions {
   vmm::Strategy strategy = vmm::Strategy::TrapAndEmulate;
-  std::optional<vmm::Allocation> allocation; // default: diff::default_allocation
+  std::optional<vmm::Allocation> allocation; // default: vmm::default_allocation
   uint64_t max_steps = 0;                    // per run; 0: one per fetch unit of the program, plus 8
   std::string findings;                      // folder; empty: nothing written
   std::string model_ref;                     // how cases name the model

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace popek::lang {
@@ -81,6 +82,7 @@ struct EncToken {
   unsigned nbits = 0; // Bits: how many bits; Field: its width
   std::string name;   // Field/Slice
   unsigned hi = 0, lo = 0;
+  std::vector<std::pair<uint64_t, Loc>> excluded; // Field: `name:W != V ...`, values that select another encoding
 };
 
 struct Decl {
@@ -107,7 +109,9 @@ struct Decl {
   ExprP width, size, count, value, result;
   std::string endian;
   bool system = false, pc = false;
+  bool overrides = false; // Insn: `override insn`, replacing the extended model's instruction of that name
   ExprP reset;
+  std::vector<ExprP> resets;      // Register: `reset (V0, V1, ...)`, one value per entry of a file
   std::vector<std::string> names; // Modes: mode names; Register: assembler names
   std::vector<ExprP> codes;       // Modes: encodings
   std::vector<Loc> name_locs;

@@ -116,6 +116,13 @@ uint64_t Checker::cexpr(const Expr& e) {
   fail(e.start, "expected a constant");
 }
 
+uint64_t Checker::reset_value(const Expr& e, unsigned width) {
+  uint64_t v = cexpr(e);
+  if (v & ~width_mask(width))
+    fail(e.loc, "reset value " + std::to_string(v) + " does not fit in " + std::to_string(width) + " bits");
+  return v;
+}
+
 unsigned Checker::width_of(const Expr& e, const char* what) {
   uint64_t w = cexpr(e);
   if (w == 0 || w > kMaxWidth)
@@ -214,11 +221,15 @@ void Checker::declare(const Decl& d) {
       fail(d.name_locs[0], "'names' is only for register files");
     }
     if (d.pc && d.system) fail(d.loc, "the pc cannot be system state");
-    if (d.reset) {
-      r.reset = cexpr(*d.reset);
-      if (r.reset & ~width_mask(r.width))
-        fail(d.reset->loc,
-             "reset value " + std::to_string(r.reset) + " does not fit in " + std::to_string(r.width) + " bits");
+    if (d.reset) r.reset = reset_value(*d.reset, r.width);
+    if (!d.resets.empty()) {
+      if (!r.file)
+        fail(d.resets[0]->loc, "a list of reset values is for register files; '" + d.name + "' is one register");
+      if (d.resets.size() != r.count)
+        fail(d.resets[0]->loc, "register file '" + d.name + "' has " + std::to_string(r.count) + " entries but " +
+                                   std::to_string(d.resets.size()) + " reset values");
+      for (const ExprP& e : d.resets) r.resets.push_back(reset_value(*e, r.width));
+      r.reset = r.resets[0];
     }
     uint64_t used = 0;
     for (const FieldDecl& fd : d.fields) {
@@ -280,7 +291,8 @@ void Checker::declare(const Decl& d) {
   case Decl::Insn:
     for (const Decl* o : insn_decls_)
       if (o->name == d.name)
-        fail(d.loc, "duplicate mnemonic '" + d.name + "' (first at " + first_at(o->loc, d.loc) + ")");
+        fail(d.loc, "duplicate mnemonic '" + d.name + "' (first at " + first_at(o->loc, d.loc) + ")" +
+                        (o->loc.file != d.loc.file ? "; to replace it, write 'override insn " + d.name + "'" : ""));
     insn_decls_.push_back(&d);
     break;
   }

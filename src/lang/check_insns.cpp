@@ -134,6 +134,13 @@ void Checker::encoding(const Decl& d, Instruction& insn) {
         fail(t.loc, "bits of field '" + t.name + "' appear twice in the encoding of '" + d.name + "'");
     f.slices.push_back({hi, lo, pos});
     f.width = std::max(f.width, hi + 1);
+    for (const auto& [v, at] : t.excluded) {
+      if (v & ~width_mask(t.nbits))
+        fail(at, "excluded value " + std::to_string(v) + " does not fit the " + std::to_string(t.nbits) +
+                     "-bit field '" + t.name + "'");
+      enc.excluded.push_back({static_cast<unsigned>(fi), v});
+      enc.pattern += fmt::format("!={}", v);
+    }
   }
 }
 
@@ -243,6 +250,25 @@ void Checker::syntax(const Decl& d, Instruction& insn) {
                    "): the assembler could not tell them apart");
 }
 
+namespace {
+// Whether the fixed bits `cm`/`ck` (the n most significant bits of both
+// encodings) force field `x.field` of `e` to its excluded value, so that no
+// bits match both encodings.
+bool forced(const Encoding& e, const Exclusion& x, unsigned n, Bits cm, Bits ck) {
+  uint64_t covered = 0;
+  for (const Slice& s : e.fields[x.field].slices) {
+    unsigned w = s.hi - s.lo + 1;
+    if (s.pos < e.bits - n) return false; // beyond the shorter encoding: free
+    unsigned at = s.pos - (e.bits - n);
+    Bits m = static_cast<Bits>(width_mask(w)) << at;
+    if ((cm & m) != m || (static_cast<uint64_t>(ck >> at) & width_mask(w)) != ((x.value >> s.lo) & width_mask(w)))
+      return false;
+    covered |= width_mask(w) << s.lo;
+  }
+  return (x.value & ~covered) == 0;
+}
+} // namespace
+
 void Checker::check_overlaps() {
   const auto& v = m_->insns;
   for (size_t j = 0; j < v.size(); ++j) {
@@ -255,6 +281,11 @@ void Checker::check_overlaps() {
       Bits bm = b.mask >> (b.bits - n), bk = b.match >> (b.bits - n);
       if (((ak ^ bk) & am & bm) != 0) continue;
       Bits example = ak | bk;
+      auto apart = [&](const Encoding& e) {
+        return std::any_of(e.excluded.begin(), e.excluded.end(),
+                           [&](const Exclusion& x) { return forced(e, x, n, am | bm, example); });
+      };
+      if (apart(a) || apart(b)) continue;
       fail(v[j].loc, "encodings of '" + v[j].name + "' and '" + v[i].name + "' (" + first_at(v[i].loc, v[j].loc) +
                          ") overlap: both match " + bits_to_hex(example, n));
     }

@@ -56,6 +56,7 @@ public:
   void require_basics();
   uint64_t cexpr(const Expr& e);
   unsigned width_of(const Expr& e, const char* what);
+  uint64_t reset_value(const Expr& e, unsigned width);
   void claim_name(const std::string& name, const Loc& loc);
   [[noreturn]] void fail(const Loc& loc, const std::string& msg) const;
 

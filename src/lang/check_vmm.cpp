@@ -1,4 +1,4 @@
-// The vmm block (theory.md §5): the deprivileging map from a virtual state to
+// The vmm block (docs/theory.md §5): the deprivileging map from a virtual state to
 // the real system state and mode, the virtual system state a new VM starts
 // with, and which virtual states are well formed for an allocation.
 #include "lang/check_internal.hpp"

@@ -20,6 +20,10 @@ public:
   File load(const std::string& path, const std::string& text) {
     File f = parse(path, text);
     if (f.decls.empty() || f.decls[0].kind != Decl::Extends) {
+      for (const Decl& d : f.decls)
+        if (d.overrides)
+          throw InputError(d.loc, "'override insn " + d.name +
+                                      "' replaces an instruction of the model this one extends, and it extends none");
       hash(text);
       return f;
     }
@@ -45,7 +49,11 @@ public:
     for (size_t i = 1; i < f.decls.size(); ++i) named |= f.decls[i].kind == Decl::Machine;
     if (!named) throw InputError(ext.loc, "a model that extends another must name itself with 'machine'");
     std::erase_if(merged.decls, [](const Decl& d) { return d.kind == Decl::Machine; });
-    for (size_t i = 1; i < f.decls.size(); ++i) merged.decls.push_back(std::move(f.decls[i]));
+    for (size_t i = 1; i < f.decls.size(); ++i)
+      if (f.decls[i].overrides)
+        override_insn(merged, std::move(f.decls[i]));
+      else
+        merged.decls.push_back(std::move(f.decls[i]));
     merged.path = path;
     return merged;
   }
@@ -53,6 +61,22 @@ public:
 
 private:
   std::vector<std::string> stack_;
+
+  // `override insn NAME` takes the place of the base's NAME, so the
+  // instruction keeps its position in the instruction order (and the
+  // decoder's, the listing's and the prover's).
+  static void override_insn(File& merged, Decl&& d) {
+    for (Decl& o : merged.decls)
+      if (o.kind == Decl::Insn && o.name == d.name) {
+        if (o.overrides && o.loc.file == d.loc.file)
+          throw InputError(d.loc,
+                           "'" + d.name + "' is overridden twice (first at line " + std::to_string(o.loc.line) + ")");
+        o = std::move(d);
+        return;
+      }
+    throw InputError(d.loc,
+                     "'override insn " + d.name + "': the model this one extends has no instruction '" + d.name + "'");
+  }
   uint64_t h_ = 0xcbf29ce484222325ull; // FNV-1a over every file's text, base first
   void hash(const std::string& s) {
     for (unsigned char c : s) h_ = (h_ ^ c) * 0x100000001b3ull;

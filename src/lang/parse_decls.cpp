@@ -82,6 +82,10 @@ Decl Parser::decl() {
     vmm_decl(d);
   } else if (kw == "insn") {
     insn_decl(d);
+  } else if (kw == "override") {
+    expect_kw("insn");
+    insn_decl(d);
+    d.overrides = true;
   } else {
     fail(k, "unknown declaration '" + kw + "'");
   }
@@ -103,7 +107,7 @@ void Parser::register_decl(Decl& d) {
     } else if (accept_kw("pc")) {
       d.pc = true;
     } else if (accept_kw("reset")) {
-      d.reset = expr();
+      reset_values(d);
     } else if (accept_kw("names")) {
       expect_punct("(");
       while (!accept_punct(")")) {
@@ -129,6 +133,24 @@ void Parser::register_decl(Decl& d) {
       d.fields.push_back(std::move(f));
     }
   }
+}
+
+// `reset V` or, for a file, `reset (V0, V1, ...)`: a parenthesized list with
+// a comma; `reset (V)` stays one expression.
+void Parser::reset_values(Decl& d) {
+  const size_t start = p_;
+  if (accept_punct("(")) {
+    ExprP first = expr();
+    if (accept_punct(",")) {
+      d.resets.push_back(std::move(first));
+      do d.resets.push_back(expr());
+      while (accept_punct(","));
+      expect_punct(")");
+      return;
+    }
+    p_ = start; // not a list: parse it again as an expression
+  }
+  d.reset = expr();
 }
 
 void Parser::params(Decl& d) {
@@ -189,6 +211,7 @@ void Parser::insn_decl(Decl& d) {
     if (peek().kind == Tok::End || is_punct("{"))
       fail_here("expected the assembly syntax in quotes after the encoding of '" + d.name + "'");
     d.encoding.push_back(enc_token());
+    while (is_punct("!=")) excluded_value(d.encoding.back());
   }
   if (d.encoding.empty()) fail_here("instruction '" + d.name + "' has no encoding");
   d.syntax_loc = here();
@@ -247,6 +270,19 @@ EncToken Parser::enc_token() {
   }
   fail(e.loc,
        "field '" + e.name + "' in an encoding needs a width ('" + e.name + ":8') or a slice ('" + e.name + "[7:0]')");
+}
+
+// `!= V` after a field: the encoding does not match when the field holds V
+// (that value selects another instruction, as x86's mod 3 or RISC-V's rs1 0).
+void Parser::excluded_value(EncToken& e) {
+  const Token& op = t_[p_++];
+  if (e.kind != EncToken::Field)
+    fail(op, "'!=' excludes a value of a whole field ('" + (e.name.empty() ? std::string("name") : e.name) +
+                 ":W != V'), not of bits or a slice");
+  const Token& v = peek();
+  if (v.kind != Tok::Int) fail_here("expected the excluded value of field '" + e.name + "', found " + describe(v));
+  ++p_;
+  e.excluded.push_back({v.value, loc_of(v)});
 }
 
 unsigned Parser::small_int(const char* what, unsigned most) {

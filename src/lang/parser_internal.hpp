@@ -86,6 +86,8 @@ private:
 
   void register_decl(Decl& d);
 
+  void reset_values(Decl& d);
+
   void params(Decl& d);
 
   void vmm_decl(Decl& d);
@@ -93,6 +95,8 @@ private:
   void insn_decl(Decl& d);
 
   EncToken enc_token();
+
+  void excluded_value(EncToken& e);
 
   unsigned small_int(const char* what, unsigned most);
 

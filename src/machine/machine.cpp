@@ -133,7 +133,7 @@ void Machine::reset() {
 void Machine::reset_registers() {
   for (unsigned r = 0; r < m_->regs.size(); ++r) {
     const model::Register& reg = m_->regs[r];
-    for (unsigned i = 0; i < reg.count; ++i) cells_[reg.slot + i] = reg.reset;
+    for (unsigned i = 0; i < reg.count; ++i) cells_[reg.slot + i] = reg.reset_of(i);
   }
   sync_shadows();
   ctx_.log_n = 0;

@@ -76,7 +76,7 @@ public:
   // on the current state, as if it had just been fetched: same rollback and pc
   // advance, no fetch. The VMM's interpreter and the engine tests use it.
   Outcome execute_insn(int insn, model::Bits raw);
-  // -- the model's vmm block (theory.md §5), for a VM at real [base, base+size) --
+  // -- the model's vmm block (docs/theory.md §5), for a VM at real [base, base+size) --
   // Sets this machine's system state and mode to the real ones of the virtual
   // state it holds (the deprivileging map).
   void apply_vmm_map(uint64_t base, uint64_t size);

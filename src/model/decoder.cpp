@@ -13,7 +13,9 @@ Decoder::Result Decoder::lookup(Bits raw, unsigned units) const {
       if (e.matches(raw)) return {Result::Match, static_cast<int>(i)};
     } else if (e.units > units) {
       unsigned drop = e.bits - have;
-      if (((raw ^ (e.match >> drop)) & (e.mask >> drop)) == 0) r.kind = Result::NeedMore;
+      // A field already complete in the prefix may hold an excluded value.
+      if (((raw ^ (e.match >> drop)) & (e.mask >> drop)) == 0 && !e.excludes(raw << drop, have))
+        r.kind = Result::NeedMore;
     }
   }
   return r;

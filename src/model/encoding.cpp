@@ -23,6 +23,16 @@ Bits Encoding::insert(unsigned field, uint64_t value, Bits raw) const {
   return raw;
 }
 
+bool Encoding::excludes(Bits raw, unsigned known) const {
+  for (const Exclusion& x : excluded) {
+    bool present = true;
+    for (const Slice& s : fields[x.field].slices) present = present && known >= bits - s.pos;
+    // Bits below the known prefix are zero in `raw`; only judge complete fields.
+    if (present && extract(x.field, raw) == x.value) return true;
+  }
+  return false;
+}
+
 int Encoding::find_field(const std::string& name) const {
   for (size_t i = 0; i < fields.size(); ++i)
     if (fields[i].name == name) return static_cast<int>(i);

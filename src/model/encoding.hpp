@@ -22,14 +22,26 @@ struct EncField {
   std::vector<Slice> slices;
 };
 
+// A value a field must not hold: the bits then belong to another encoding
+// (`mod:2 != 3`, `rs1:5 != 0`).
+struct Exclusion {
+  unsigned field;
+  uint64_t value;
+};
+
 struct Encoding {
   unsigned units = 1; // length in fetch units
   unsigned bits = 0;  // units * unit width
   Bits mask = 0, match = 0;
   std::vector<EncField> fields;
+  std::vector<Exclusion> excluded;
   std::string pattern; // as written in the model, for display
 
-  bool matches(Bits raw) const { return (raw & mask) == match; }
+  bool matches(Bits raw) const { return (raw & mask) == match && !excludes(raw); }
+  // Whether a field of `raw` holds an excluded value. `known` is how many of
+  // the most significant bits are present (a prefix, shifted into place); a
+  // field with a bit beyond them cannot be judged yet and excludes nothing.
+  bool excludes(Bits raw, unsigned known = ~0u) const;
   uint64_t extract(unsigned field, Bits raw) const;
   // Places `value` (already fitting the field) into `raw`.
   Bits insert(unsigned field, uint64_t value, Bits raw) const;

@@ -36,13 +36,15 @@ struct Register {
   bool file = false; // a register file, indexed by an expression of index_width bits
   unsigned count = 1;
   unsigned index_width = 0;
-  bool system = false; // the whole register is system state (theory.md §5)
+  bool system = false; // the whole register is system state (docs/theory.md §5)
   uint64_t reset = 0;
+  std::vector<uint64_t> resets; // files with `reset (V0, V1, ...)`: each entry's value (reset is entry 0's)
   std::vector<RegField> fields;
   std::vector<std::string> asm_names; // files: names the assembler uses for each entry
   unsigned slot = 0;                  // first slot in the flat register array
 
   int find_field(const std::string& n) const;
+  uint64_t reset_of(unsigned entry) const { return resets.empty() ? reset : resets[entry]; }
   // Bits of this register that are system state (whole register, or system fields).
   uint64_t system_bits() const;
   // The bits a VMM owns: the system bits, and every bit of the mode.
@@ -74,7 +76,7 @@ struct Instruction {
   Routine sem;
 };
 
-// The deprivileging map (theory.md §5): how a VMM derives the real system state
+// The deprivileging map (docs/theory.md §5): how a VMM derives the real system state
 // and mode from a virtual state, and which virtual states are well formed.
 struct Vmm {
   bool present = false;

@@ -2,6 +2,8 @@
 
 #include "prover/witness.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -70,12 +72,21 @@ bool Classification::any_unknown() const {
   return false;
 }
 
+std::vector<const ModelVerdict*> Verdicts::in_order() const {
+  std::vector<const ModelVerdict*> out = {&theorem1, &theorem3, &trap_emulate, &hybrid};
+  if (theorem2) out.push_back(&*theorem2);
+  out.push_back(&theorem1_letter);
+  out.push_back(&theorem3_letter);
+  return out;
+}
+
 std::vector<Query> queries_for(const model::Model&, const std::vector<Unit>& units, const std::vector<Tri>& relocated) {
   std::vector<Query> qs;
   auto both = [&](Property p, int unit = -1) {
     for (Where w : {Where::User, Where::Supervisor}) qs.push_back({p, w, unit});
   };
   qs.push_back({Property::Privileged});
+  qs.push_back({Property::TrapsLeast});
   both(Property::Control);
   qs.push_back({Property::Mode});
   both(Property::Location);
@@ -89,30 +100,27 @@ std::vector<Query> queries_for(const model::Model&, const std::vector<Unit>& uni
 
 namespace {
 
-std::string names(const std::vector<std::string>& xs) {
-  std::string s;
-  for (const std::string& x : xs) s += (s.empty() ? "" : ", ") + x;
-  return s;
-}
-
-// Theorem 1 (or 3) against the equivalence verdict of the VMM it speaks about.
-void explain_disagreement(Classification& c, const ModelVerdict& theorem, const ModelVerdict& equiv, Strategy s) {
+// Where a theorem and the equivalence of the VMM it speaks about disagree,
+// one line per instruction: against the theorem but flagged by no VMM (its
+// word and why it is against), or flagged though no word of it is against
+// (the VMM's own witness, native against the VMM).
+void explain_disagreement(Classification& c, const ModelVerdict& theorem, Theorem t, Strategy s) {
   const model::Model& m = *c.model;
-  if (theorem.holds == Tri::No && equiv.holds == Tri::Yes) {
-    c.explanations.push_back(theorem.name + " does not apply (" + names(theorem.against) +
-                             " sensitive but not privileged), yet the " + equiv.name +
-                             " is proved: the theorem's condition is sufficient, not necessary; the deprivileging "
-                             "map gives real(V) the behaviour these instructions show on V.");
-  } else if (theorem.holds == Tri::Yes && equiv.holds == Tri::No) {
-    for (const Row& r : c.rows) {
-      if (r.flagged(s) != Tri::Yes) continue;
-      for (const Finding& f : r.findings)
-        if (f.query.property == Property::VmmStep && f.query.strategy == s && f.yes)
-          c.explanations.push_back(theorem.name + " holds, yet " + m.insns[static_cast<size_t>(r.insn)].name +
-                                   " breaks the " + equiv.name + ": " + f.words +
-                                   ". The theorem assumes the VMM's map hides every difference of an unprivileged "
-                                   "instruction; this model's map does not.");
-    }
+  const std::string vmm = s == Strategy::TrapAndEmulate ? "trap-and-emulate VMM" : "hybrid VMM";
+  for (const WordAnswer& w : c.words) {
+    if (w.theorem != t || w.reading != Reading::Proof) continue;
+    const Row& r = c.rows[static_cast<size_t>(w.insn)];
+    const std::string& name = m.insns[static_cast<size_t>(w.insn)].name;
+    if (w.against == Tri::Yes && r.flagged(s) == Tri::No)
+      c.explanations.push_back(fmt::format(
+          "{}: against {}, yet the {} is proved equivalent for it: {}: {}, and {}. The theorem's condition is "
+          "sufficient, not necessary: the VMM's map runs this word only where it traps or behaves as on V.",
+          name, theorem.name, vmm, describe_words(m, w), w.sensitive.words, w.unprivileged.words));
+    const Finding* f = r.witness(Property::VmmStep, s == Strategy::Hybrid);
+    if (w.against == Tri::No && r.flagged(s) == Tri::Yes && f)
+      c.explanations.push_back(fmt::format("{}: flagged by the {}, though no word of it is against {}: {}. The map "
+                                           "does not give real(V) what this word depends on.",
+                                           name, vmm, theorem.name, f->words));
   }
 }
 
@@ -283,6 +291,21 @@ std::vector<Row> run_queries(std::shared_ptr<const model::Model> mp, const std::
   return rows;
 }
 
+// The word answers of every instruction; a what-if asks only its changed
+// instructions and keeps its base's answers for the others.
+std::vector<WordAnswer> theorem_words(std::shared_ptr<const model::Model> mp, const std::vector<Row>& rows,
+                                      const Options& o) {
+  if (!o.base) return decide_words(mp, rows, o);
+  std::vector<Row> changed;
+  for (int i : o.only) changed.push_back(rows[static_cast<size_t>(i)]);
+  std::vector<WordAnswer> asked = decide_words(mp, changed, o), out;
+  for (const WordAnswer& w : o.base->words)
+    if (std::find(o.only.begin(), o.only.end(), w.insn) == o.only.end()) out.push_back(w);
+  out.insert(out.end(), asked.begin(), asked.end());
+  std::stable_sort(out.begin(), out.end(), [](const WordAnswer& a, const WordAnswer& b) { return a.insn < b.insn; });
+  return out;
+}
+
 Classification classify(std::shared_ptr<const model::Model> mp, const Options& o) {
   auto start = std::chrono::steady_clock::now();
   const model::Model& m = *mp;
@@ -311,6 +334,8 @@ Classification classify(std::shared_ptr<const model::Model> mp, const Options& o
   std::vector<Query> qs = queries_for(m, c.units, c.relocated);
   c.rows = run_queries(mp, qs, o, c.internal_errors);
   c.queries = static_cast<unsigned>(m.insns.size() * qs.size() + c.units.size() + 1);
+  c.words = theorem_words(mp, c.rows, o);
+  for (const WordAnswer& w : c.words) c.queries += w.queries;
 
   // The VMM step must be flagged exactly when equivalence or resource control is (in the modes it runs directly).
   for (const Row& r : c.rows) {
@@ -328,42 +353,52 @@ Classification classify(std::shared_ptr<const model::Model> mp, const Options& o
                                   "equivalence and resource control queries");
   }
 
-  auto subset = [&](const std::string& name, const std::string& statement, auto sensitive) {
-    ModelVerdict v{name, Tri::Yes, {}, statement};
-    for (const Row& r : c.rows) {
-      Tri s = sensitive(r), p = r.privileged();
-      if (s == Tri::Yes && p == Tri::No)
-        v.against.push_back(m.insns[static_cast<size_t>(r.insn)].name);
-      else if ((s == Tri::Unknown && p != Tri::Yes) || (p == Tri::Unknown && s != Tri::No))
-        if (v.holds == Tri::Yes) v.holds = Tri::Unknown;
+  // Theorem 1 or 3 under one reading of privileged, from the word answers.
+  auto by_words = [&](Theorem t, Reading rd, const std::string& statement) {
+    ModelVerdict v{theorem_name(t), Tri::Yes, {}, statement, {}};
+    if (rd == Reading::Letter) v.name += " (the paper's letter)";
+    for (const WordAnswer& w : c.words) {
+      if (w.theorem != t || w.reading != rd) continue;
+      const std::string& insn = m.insns[static_cast<size_t>(w.insn)].name;
+      if (w.against == Tri::Yes) v.against.push_back(insn);
+      if (w.against == Tri::Unknown) v.unanswered.push_back(insn);
     }
-    if (!v.against.empty()) v.holds = Tri::No;
+    v.holds = !v.against.empty() ? Tri::No : !v.unanswered.empty() ? Tri::Unknown : Tri::Yes;
     return v;
   };
   auto equivalent = [&](const std::string& name, const std::string& statement, Strategy s) {
-    ModelVerdict v{name, of(c.fetch) == Tri::Unknown ? Tri::Unknown : Tri::Yes, {}, statement};
+    ModelVerdict v{name, of(c.fetch) == Tri::Unknown ? Tri::Unknown : Tri::Yes, {}, statement, {}};
     if (of(c.fetch) == Tri::Yes) v.against.push_back("(fetch)");
+    if (of(c.fetch) == Tri::Unknown) v.unanswered.push_back("(fetch)");
     for (const Row& r : c.rows) {
       Tri f = r.flagged(s);
-      if (f == Tri::Yes) v.against.push_back(m.insns[static_cast<size_t>(r.insn)].name);
+      const std::string& insn = m.insns[static_cast<size_t>(r.insn)].name;
+      if (f == Tri::Yes) v.against.push_back(insn);
+      if (f == Tri::Unknown) v.unanswered.push_back(insn);
       if (f == Tri::Unknown && v.holds == Tri::Yes) v.holds = Tri::Unknown;
     }
     if (!v.against.empty()) v.holds = Tri::No;
     return v;
   };
-  c.verdicts.push_back(subset("Theorem 1", "every sensitive instruction is privileged: a VMM may be constructed",
-                              [](const Row& r) { return r.sensitive(); }));
-  c.verdicts.push_back(subset("Theorem 3",
-                              "every user sensitive instruction is privileged: a hybrid VMM may be constructed",
-                              [](const Row& r) { return r.user_sensitive(); }));
-  c.verdicts.push_back(equivalent("trap-and-emulate equivalence",
-                                  "no instruction is flagged: the trap-and-emulate VMM is equivalent, step by step",
-                                  Strategy::TrapAndEmulate));
-  c.verdicts.push_back(equivalent("hybrid equivalence",
-                                  "no instruction is flagged in virtual user mode: the hybrid VMM is equivalent",
-                                  Strategy::Hybrid));
-  explain_disagreement(c, c.verdicts[0], c.verdicts[2], Strategy::TrapAndEmulate);
-  explain_disagreement(c, c.verdicts[1], c.verdicts[3], Strategy::Hybrid);
+  Verdicts& v = c.verdicts;
+  v.theorem1 = by_words(Theorem::One, Reading::Proof,
+                        "no instruction word is sensitive and runs without a trap in the least privileged mode: a "
+                        "trap-and-emulate VMM may be constructed");
+  v.theorem1_letter = by_words(Theorem::One, Reading::Letter,
+                               "every sensitive instruction word is privileged: it traps in every less privileged "
+                               "mode and never in the most privileged one");
+  v.theorem3 = by_words(Theorem::Three, Reading::Proof,
+                        "no user sensitive instruction word runs without a trap in the least privileged mode: a "
+                        "hybrid VMM may be constructed");
+  v.theorem3_letter = by_words(Theorem::Three, Reading::Letter, "every user sensitive instruction word is privileged");
+  v.trap_emulate = equivalent("trap-and-emulate equivalence",
+                              "no instruction is flagged: the trap-and-emulate VMM is equivalent, step by step",
+                              Strategy::TrapAndEmulate);
+  v.hybrid =
+      equivalent("hybrid equivalence", "no instruction is flagged in virtual user mode: the hybrid VMM is equivalent",
+                 Strategy::Hybrid);
+  explain_disagreement(c, v.theorem1, Theorem::One, Strategy::TrapAndEmulate);
+  explain_disagreement(c, v.theorem3, Theorem::Three, Strategy::Hybrid);
   c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return c;
 }

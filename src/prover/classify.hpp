@@ -2,10 +2,11 @@
 // in parallel when asked, then the per-instruction answers and the model's
 // verdicts (Theorem 1, Theorem 3, trap-and-emulate and hybrid equivalence),
 // with every witness of the VMM's obligations replayed through the concrete
-// lockstep runner (theory.md §6, cross-validation).
+// lockstep runner (docs/theory.md §6, cross-validation).
 #pragma once
 
 #include "prover/prover.hpp"
+#include "prover/words.hpp"
 
 #include <functional>
 #include <memory>
@@ -36,9 +37,6 @@ struct Options {
   std::vector<int> only;
 };
 
-// Yes, no, or not known (a query answered unknown or could not be posed).
-enum class Tri { No, Yes, Unknown };
-const char* tri_name(Tri t); // "no", "yes", "unknown"
 // A finding's answer: yes, no, or unknown when no solver answered it.
 Tri of(const Finding& f);
 
@@ -49,6 +47,7 @@ struct Row {
   // The answer for a query (Unknown if it was not asked or not answered).
   Tri answer(Property p, Where w = Where::Any, int unit = -1, vmm::Strategy s = vmm::Strategy::TrapAndEmulate) const;
   Tri privileged() const { return answer(Property::Privileged); }
+  Tri traps_least() const { return answer(Property::TrapsLeast); }
   Tri control(Where w = Where::Any) const { return answer(Property::Control, w); }
   Tri mode() const { return answer(Property::Mode); }
   Tri location(Where w = Where::Any) const { return answer(Property::Location, w); }
@@ -67,6 +66,20 @@ struct ModelVerdict {
   Tri holds = Tri::Unknown;
   std::vector<std::string> against; // the instructions that break it
   std::string statement;            // what holding means, in words
+  // The instructions ("(fetch)", ...) whose answers it needs and has not:
+  // with none against it, they make it unknown.
+  std::vector<std::string> unanswered;
+};
+
+// The model's verdicts, by name.
+struct Verdicts {
+  // Theorems 1 and 3 per instruction word: by what the proof uses (the
+  // word traps in the least privileged mode), and by the paper's letter.
+  ModelVerdict theorem1, theorem3, trap_emulate, hybrid;
+  ModelVerdict theorem1_letter, theorem3_letter;
+  std::optional<ModelVerdict> theorem2; // popek check only (the VMM under itself)
+  // In the order the outputs print them: the paper's letter last, after theorem2 (when present).
+  std::vector<const ModelVerdict*> in_order() const;
 };
 
 struct Classification {
@@ -75,7 +88,8 @@ struct Classification {
   std::vector<Tri> relocated; // per unit: the vmm map moves it by the base
   Finding fetch;              // the fetch obligation
   std::vector<Row> rows;      // one per instruction
-  std::vector<ModelVerdict> verdicts;
+  std::vector<WordAnswer> words; // Theorems 1 and 3 per word: per instruction, each theorem under each reading
+  Verdicts verdicts;
   std::vector<std::string> explanations;     // where Theorem 1 (3) and equivalence disagree, why
   std::vector<std::string> internal_errors;  // the prover and the concrete runner disagree
   std::optional<vmm::Allocation> allocation; // the VM the queries were about (nullopt: every one)

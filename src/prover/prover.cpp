@@ -38,231 +38,332 @@ Term neither_memtraps(Context& c, const Step& a, const Step& b) {
   return c.land({c.lnot(memtrap(c, a)), c.lnot(memtrap(c, b))});
 }
 
-} // namespace
-
-Built Prover::build(int insn, const Query& q, const Expect& policy, Path path) {
-  Context& c = c_;
-  const model::Model& m = *m_;
-  const model::Register& mreg = m.mode_register();
-  const unsigned mode = mreg.slot;
-  Term user = c.bv(m.modes.back().code, mreg.width), top = c.bv(m.modes.front().code, mreg.width);
-  auto in_where = [&](const State& s) {
-    Term is_user = c.eq(s.cells[mode], user);
-    return q.where == Where::User ? is_user : q.where == Where::Supervisor ? c.lnot(is_user) : c.bool_val(true);
-  };
-  // Runs the instruction on `s`, requiring its units there to encode it.
-  auto at = [&](const State& s, Built& b) {
-    Ran r{sm_.fetch(s, insn), {}};
-    b.assume.push_back(r.fetch.encodes);
-    r.step = sm_.execute(s, insn, r.fetch.fields, r.fetch);
-    return r;
-  };
-  // Runs it on `s` with the fields `first` fetched: `s` must fetch the same units where it fetches at all.
-  auto also = [&](const State& s, const Fetch& first, Built& b) {
-    Fetch f = sm_.fetch(s, insn);
-    std::vector<Term> same;
-    for (size_t k = 0; k < f.units.size(); ++k) same.push_back(c.eq(f.units[k], first.units[k]));
-    b.assume.push_back(c.implies(c.lnot(f.trapped), c.land(same)));
-    return Ran{f, sm_.execute(s, insn, first.fields, f)};
-  };
-  auto with_mode = [&](State s, Term md) {
-    s.cells[mode] = md;
-    return s;
-  };
-
-  sm_.unknowns().clear();
+// A query with nothing built yet: every cell compared in full.
+Built blank(const model::Model& m) {
   Built b;
   b.ignore.assign(m.nslots, 0);
-  switch (q.property) {
-  case Property::Privileged: {
-    State s = symbolic::fresh_state(c, m, "S", sm_.unknowns());
-    Term low = c.bv_var("S.lower_mode", mreg.width);
-    State ss = with_mode(s, top), su = with_mode(s, low);
-    b.assume.push_back(symbolic::valid_mode(c, m, su));
-    b.assume.push_back(c.lnot(c.eq(low, top)));
-    Ran rs = at(ss, b);
-    Ran ru = also(su, rs.fetch, b);
-    b.assume.push_back(c.lnot(ru.fetch.trapped));
-    b.fetch = rs.fetch;
-    b.sides = {{"in the most privileged mode", ss, rs.step, rs.step.after},
-               {"in a less privileged mode", su, ru.step, ru.step.after}};
-    b.claim = c.implies(neither_memtraps(c, rs.step, ru.step), c.land({ru.step.trapped, c.lnot(rs.step.trapped)}));
-    return b;
-  }
-  case Property::Control: {
-    State s = symbolic::fresh_state(c, m, "S", sm_.unknowns());
-    b.assume.push_back(symbolic::valid_mode(c, m, s));
-    b.assume.push_back(in_where(s));
-    Ran r = at(s, b);
-    b.fetch = r.fetch;
-    b.sides = {{"before", s, r.step, s}, {"after", s, r.step, r.step.after}};
-    std::vector<uint64_t> sys = system_masks(m);
-    for (size_t i = 0; i < sys.size(); ++i) b.ignore[i] = model::width_mask(c.width(s.cells[i])) & ~sys[i];
-    // Only system state is compared; memory is ordinary state.
-    State before = s, after = r.step.after;
-    for (auto* st : {&before, &after})
-      for (auto& mem : st->mems) mem.writes.clear();
-    b.claim = c.implies(c.lnot(r.step.trapped), same_state(c, before, after, b.ignore));
-    return b;
-  }
-  case Property::Mode:
-  case Property::Register: {
-    State s = symbolic::fresh_state(c, m, "S", sm_.unknowns());
-    State s1 = s, s2 = s;
-    std::string what;
-    if (q.property == Property::Mode) {
-      s1.cells[mode] = c.bv_var("S.mode1", mreg.width);
-      s2.cells[mode] = c.bv_var("S.mode2", mreg.width);
-      b.assume.push_back(symbolic::valid_mode(c, m, s1));
-      b.assume.push_back(symbolic::valid_mode(c, m, s2));
-      b.assume.push_back(c.lnot(c.eq(s1.cells[mode], s2.cells[mode])));
-      b.ignore[mode] = model::width_mask(mreg.width);
-      what = "mode";
-    } else if (q.unit < 0) {
-      // Any one unit of the group, chosen by `which`: s2 differs from s in
-      // that unit only, and the results are compared outside it.
-      const std::vector<Unit> all = system_units(m);
-      unsigned w = 1;
-      while ((size_t{1} << w) <= q.any_of.size()) ++w; // wide enough to hold the group's size
-      Term which = c.bv_var("S.which", w);
-      b.which = which;
-      b.assume.push_back(c.cmp(CmpOp::Ult, which, c.bv(q.any_of.size(), w)));
-      b.assume.push_back(symbolic::valid_mode(c, m, s));
-      b.assume.push_back(in_where(s));
-      Ran r1 = at(s1, b);
-      std::vector<Term> alike;
-      for (size_t j = 0; j < q.any_of.size(); ++j) {
-        const Unit& u = all[static_cast<size_t>(q.any_of[j])];
-        Term other = c.bv_var("S." + u.name + "'", u.hi - u.lo + 1);
-        Term old = s.cells[u.cell];
-        s2.cells[u.cell] = c.ite(c.eq(which, c.bv(j, w)),
-                                 symbolic::insert_bits(c, old, c.width(old), u.hi, u.lo, other), s2.cells[u.cell]);
-      }
-      Ran r2 = also(s2, r1.fetch, b);
-      b.assume.push_back(c.lnot(r2.fetch.trapped));
-      b.sides = {{"with one", s1, r1.step, r1.step.after}, {"with another", s2, r2.step, r2.step.after}};
-      for (size_t j = 0; j < q.any_of.size(); ++j) {
-        const Unit& u = all[static_cast<size_t>(q.any_of[j])];
-        std::vector<uint64_t> ignore(m.nslots, 0);
-        ignore[u.cell] = model::width_mask(u.hi - u.lo + 1) << u.lo;
-        alike.push_back(
-            c.implies(c.eq(which, c.bv(j, w)),
-                      same_outcome(c, r1.step, r2.step, same_state(c, r1.step.after, r2.step.after, ignore))));
-      }
-      b.fetch = r1.fetch;
-      b.claim = c.implies(neither_memtraps(c, r1.step, r2.step), c.land(alike));
-      return b;
-    } else {
-      const Unit u = system_units(m)[static_cast<size_t>(q.unit)];
-      Term other = c.bv_var("S." + u.name + "'", u.hi - u.lo + 1);
-      Term old = s.cells[u.cell];
-      s2.cells[u.cell] = symbolic::insert_bits(c, old, c.width(old), u.hi, u.lo, other);
-      b.assume.push_back(symbolic::valid_mode(c, m, s));
-      b.assume.push_back(in_where(s));
-      b.ignore[u.cell] = model::width_mask(u.hi - u.lo + 1) << u.lo;
-      what = u.name;
+  return b;
+}
+
+// Runs instruction `insn` on `s`, requiring its units there to encode it.
+Ran at(SymbolicMachine& sm, int insn, const State& s, Built& b) {
+  Ran r{sm.fetch(s, insn), {}};
+  b.assume.push_back(r.fetch.encodes);
+  r.step = sm.execute(s, insn, r.fetch.fields, r.fetch);
+  return r;
+}
+
+// Runs it on `s` with the fields `first` fetched: `s` must fetch the same units where it fetches at all.
+Ran also(SymbolicMachine& sm, int insn, const State& s, const Fetch& first, Built& b) {
+  Context& c = sm.context();
+  Fetch f = sm.fetch(s, insn);
+  std::vector<Term> same;
+  for (size_t k = 0; k < f.units.size(); ++k) same.push_back(c.eq(f.units[k], first.units[k]));
+  b.assume.push_back(c.implies(c.lnot(f.trapped), c.land(same)));
+  return Ran{f, sm.execute(s, insn, first.fields, f)};
+}
+
+State with_mode(unsigned slot, State s, Term md) {
+  s.cells[slot] = md;
+  return s;
+}
+
+// Runs the instruction on `s1` and on `s2` (which differ in `what`): they
+// must end alike outside `b.ignore`, unless one memory-traps.
+void compare_runs(SymbolicMachine& sm, int insn, const std::string& what, const State& s1, const State& s2, Built& b) {
+  Context& c = sm.context();
+  Ran r1 = at(sm, insn, s1, b);
+  Ran r2 = also(sm, insn, s2, r1.fetch, b);
+  b.assume.push_back(c.lnot(r2.fetch.trapped));
+  b.fetch = r1.fetch;
+  b.sides = {{"with one " + what, s1, r1.step, r1.step.after}, {"with another", s2, r2.step, r2.step.after}};
+  b.claim = c.implies(neither_memtraps(c, r1.step, r2.step),
+                      same_outcome(c, r1.step, r2.step, same_state(c, r1.step.after, r2.step.after, b.ignore)));
+}
+
+// A VMM obligation's two executions: natively on V, and directly on real(V).
+struct VmmRuns {
+  Ran native, real;
+  State nat; // the native result (its trap entry included on the whole path)
+  Direct d;  // the real result projected back onto V
+};
+
+// Only the direct path (Path::Direct): there the native step must not trap,
+// so its state is compared without the trap entry's terms.
+void claim_direct_path(Context& c, const VmmRuns& r, Term direct, Term violated, Built& b) {
+  const Step &native = r.native.step, &real = r.real.step;
+  b.claim = c.implies(direct, c.land({c.lnot(native.trapped), c.lnot(violated), c.eq(native.halted, real.halted),
+                                      same_state(c, r.nat, r.d.projected)}));
+  b.sound_if = c.lnot(native.trapped);
+}
+
+// The whole VMM step: direct execution when the strategy runs this mode
+// directly and the real machine does not trap; otherwise the dispatcher
+// runs the interpreter and reflects its trap. The interpreter is the
+// model's own semantics on V, so its result (trap entry included) is the
+// native step's terms: `r.nat`.
+void claim_vmm_step(Context& c, const Vm& vm, const VmmRuns& r, Term direct, Term violated, Built& b) {
+  State vmm_after = r.nat;
+  for (size_t i = 0; i < vmm_after.cells.size(); ++i)
+    vmm_after.cells[i] = c.ite(direct, r.d.projected.cells[i], r.nat.cells[i]);
+  for (size_t mi = 0; mi < vmm_after.mems.size(); ++mi) {
+    auto& ws = vmm_after.mems[mi].writes;
+    for (auto& w : ws) w.guard = c.land({w.guard, c.lnot(direct)});
+    for (auto w : r.d.projected.mems[mi].writes) {
+      w.guard = c.land({w.guard, direct});
+      ws.push_back(w);
     }
-    Ran r1 = at(s1, b);
-    Ran r2 = also(s2, r1.fetch, b);
-    b.assume.push_back(c.lnot(r2.fetch.trapped));
-    b.fetch = r1.fetch;
-    b.sides = {{"with one " + what, s1, r1.step, r1.step.after}, {"with another", s2, r2.step, r2.step.after}};
-    b.claim = c.implies(neither_memtraps(c, r1.step, r2.step),
-                        same_outcome(c, r1.step, r2.step, same_state(c, r1.step.after, r2.step.after, b.ignore)));
-    return b;
   }
-  case Property::Location: {
-    Vm vm = make_vm(sm_, "V", policy, allocation_);
-    b.assume.push_back(vm.wf);
-    b.assume.push_back(in_where(vm.v));
-    State moved = relocated(sm_, vm);
-    Ran r1 = at(vm.v, b);
-    Ran r2 = also(moved, r1.fetch, b);
-    Direct d = project(sm_, vm, r2.step.after);
-    // Compare relatively: ordinary state and storage through the window; the
-    // relocated system state against the map of the first result's.
-    State mapped = sm_.map(r1.step.after, vm.base, vm.size);
-    std::vector<uint64_t> sys = system_masks(m);
-    std::vector<Term> same{c.lnot(d.isolation), c.eq(r1.step.after.cells[mode], r2.step.after.cells[mode])};
-    for (size_t i = 0; i < sys.size(); ++i)
-      if (sys[i] && i != mode)
-        same.push_back(
-            c.eq(symbolic::masked(c, mapped.cells[i], sys[i]), symbolic::masked(c, r2.step.after.cells[i], sys[i])));
-    same.push_back(same_state(c, r1.step.after, d.projected, sys));
-    b.fetch = r1.fetch;
-    b.vm = vm;
-    b.sides = {{"in place", vm.v, r1.step, r1.step.after}, {"relocated", moved, r2.step, d.projected}};
-    b.claim = c.implies(neither_memtraps(c, r1.step, r2.step), same_outcome(c, r1.step, r2.step, c.land(same)));
-    return b;
-  }
+  Term halted = c.ite(direct, r.real.step.halted, r.native.step.halted);
+  Step vs = r.real.step;
+  vs.halted = halted;
+  b.sides = {{"natively", vm.v, r.native.step, r.nat}, {"under the VMM", vm.real, vs, vmm_after}};
+  b.claim = c.land({c.lnot(violated), c.eq(r.native.step.halted, halted), same_state(c, r.nat, vmm_after)});
+}
+
+} // namespace
+
+Built Prover::build(int insn, const Query& q, const Expect& policy, Path path, const std::string& tag) {
+  const model::Register& mreg = m_->mode_register();
+  const Modes md{mreg.slot, mreg.width, c_.bv(m_->modes.back().code, mreg.width),
+                 c_.bv(m_->modes.front().code, mreg.width)};
+  // Asked before anything is built: its own query clears the unknown memories.
+  if (q.property == Property::Location) relocation();
+  // Tagged, this build joins others in one solver: their unknown memories stay.
+  if (tag.empty()) sm_.unknowns().clear();
+  switch (q.property) {
+  case Property::Privileged: return build_privileged(insn, md, tag);
+  case Property::TrapsLeast: return build_traps_least(insn, md, tag);
+  case Property::Control: return build_control(insn, q, md, tag);
+  case Property::Mode: return build_mode(insn, md, tag);
+  case Property::Register:
+    return q.unit < 0 ? build_register_group(insn, q, md, tag) : build_register(insn, q, md, tag);
+  case Property::Location: return build_location(insn, q, policy, md, tag);
   case Property::Equivalence:
   case Property::ResourceControl:
-  case Property::VmmStep: {
-    Vm vm = make_vm(sm_, "V", policy, allocation_);
-    b.assume.push_back(vm.wf);
-    b.assume.push_back(in_where(vm.v));
-    Ran native = at(vm.v, b);
-    // The native step's result, its trap entry included; the direct path
-    // (Path) needs no trap entry.
-    State nat = path == Path::Whole && q.property != Property::ResourceControl ? sm_.enter_trap(native.step)
-                                                                               : native.step.after;
-    Ran real = also(vm.real, native.fetch, b);
-    Direct d = project(sm_, vm, real.step.after);
-    Term direct_ok = c.lnot(real.step.trapped);
-    b.fetch = native.fetch;
-    b.vm = vm;
-    b.direct = d;
-    b.sides = {{"natively", vm.v, native.step, nat}, {"under the VMM", vm.real, real.step, d.projected}};
-    if (q.property == Property::ResourceControl) {
-      b.split = false; // no data is compared: the split would only add a query
-      b.claim = c.implies(direct_ok, c.land({c.lnot(d.resource), c.lnot(d.isolation)}));
-      return b;
-    }
-    // Where the VMM runs the guest directly (`direct`) and the real machine
-    // does not trap.
-    Term tries = q.property == Property::VmmStep && q.strategy == vmm::Strategy::Hybrid ? c.eq(vm.v.cells[mode], user)
-                                                                                        : c.bool_val(true);
-    Term direct = c.land({tries, direct_ok});
-    Term violated =
-        q.property == Property::VmmStep ? c.land({direct, c.lor({d.resource, d.isolation})}) : c.bool_val(false);
-    if (path == Path::Direct) {
-      // Only the direct path: there the native step must not trap, so its
-      // state is compared without the trap entry's terms.
-      b.claim =
-          c.implies(direct, c.land({c.lnot(native.step.trapped), c.lnot(violated),
-                                    c.eq(native.step.halted, real.step.halted), same_state(c, nat, d.projected)}));
-      b.sound_if = c.lnot(native.step.trapped);
-      return b;
-    }
-    if (q.property == Property::Equivalence) {
-      Term alike = c.land({c.eq(native.step.halted, real.step.halted), same_state(c, nat, d.projected)});
-      b.claim = c.implies(direct_ok, alike);
-      return b;
-    }
-    // The whole VMM step: direct execution when the strategy runs this mode
-    // directly and the real machine does not trap; otherwise the dispatcher
-    // runs the interpreter and reflects its trap. The interpreter is the
-    // model's own semantics on V, so its result (trap entry included) is the
-    // native step's terms: `nat`.
-    State vmm_after = nat;
-    for (size_t i = 0; i < vmm_after.cells.size(); ++i)
-      vmm_after.cells[i] = c.ite(direct, d.projected.cells[i], nat.cells[i]);
-    for (size_t mi = 0; mi < vmm_after.mems.size(); ++mi) {
-      auto& ws = vmm_after.mems[mi].writes;
-      for (auto& w : ws) w.guard = c.land({w.guard, c.lnot(direct)});
-      for (auto w : d.projected.mems[mi].writes) {
-        w.guard = c.land({w.guard, direct});
-        ws.push_back(w);
-      }
-    }
-    Term halted = c.ite(direct, real.step.halted, native.step.halted);
-    Step vs = real.step;
-    vs.halted = halted;
-    b.sides = {{"natively", vm.v, native.step, nat}, {"under the VMM", vm.real, vs, vmm_after}};
-    b.claim = c.land({c.lnot(violated), c.eq(native.step.halted, halted), same_state(c, nat, vmm_after)});
+  case Property::VmmStep: return build_vmm(insn, q, policy, path, md, tag);
+  }
+  return blank(*m_);
+}
+
+Term Prover::in_where(Where w, const Modes& md, const State& s) {
+  Term is_user = c_.eq(s.cells[md.slot], md.user);
+  return w == Where::User ? is_user : w == Where::Supervisor ? c_.lnot(is_user) : c_.bool_val(true);
+}
+
+// Privileged: from the most privileged mode it runs without trapping, and from
+// any less privileged one (fetching the same units) it traps.
+Built Prover::build_privileged(int insn, const Modes& md, const std::string& tag) {
+  Context& c = c_;
+  const model::Model& m = *m_;
+  Built b = blank(m);
+  State s = symbolic::fresh_state(c, m, tag + "S", sm_.unknowns());
+  Term low = c.bv_var(tag + "S.lower_mode", md.width);
+  State ss = with_mode(md.slot, s, md.top), su = with_mode(md.slot, s, low);
+  b.assume.push_back(symbolic::valid_mode(c, m, su));
+  b.assume.push_back(c.lnot(c.eq(low, md.top)));
+  Ran rs = at(sm_, insn, ss, b);
+  Ran ru = also(sm_, insn, su, rs.fetch, b);
+  b.assume.push_back(c.lnot(ru.fetch.trapped));
+  b.fetch = rs.fetch;
+  b.sides = {{"in the most privileged mode", ss, rs.step, rs.step.after},
+             {"in a less privileged mode", su, ru.step, ru.step.after}};
+  b.claim = c.implies(neither_memtraps(c, rs.step, ru.step), c.land({ru.step.trapped, c.lnot(rs.step.trapped)}));
+  return b;
+}
+
+// Control sensitivity: without trapping, the system state after differs from before.
+Built Prover::build_control(int insn, const Query& q, const Modes& md, const std::string& tag) {
+  Context& c = c_;
+  const model::Model& m = *m_;
+  Built b = blank(m);
+  State s = symbolic::fresh_state(c, m, tag + "S", sm_.unknowns());
+  b.assume.push_back(symbolic::valid_mode(c, m, s));
+  b.assume.push_back(in_where(q.where, md, s));
+  Ran r = at(sm_, insn, s, b);
+  b.fetch = r.fetch;
+  b.sides = {{"before", s, r.step, s}, {"after", s, r.step, r.step.after}};
+  std::vector<uint64_t> sys = system_masks(m);
+  for (size_t i = 0; i < sys.size(); ++i) b.ignore[i] = model::width_mask(c.width(s.cells[i])) & ~sys[i];
+  // Only system state is compared; memory is ordinary state.
+  State before = s, after = r.step.after;
+  for (auto* st : {&before, &after})
+    for (auto& mem : st->mems) mem.writes.clear();
+  b.claim = c.implies(c.lnot(r.step.trapped), same_state(c, before, after, b.ignore));
+  return b;
+}
+
+// Mode sensitivity: the same state in two valid modes, compared outside the mode.
+Built Prover::build_mode(int insn, const Modes& md, const std::string& tag) {
+  Context& c = c_;
+  const model::Model& m = *m_;
+  Built b = blank(m);
+  State s = symbolic::fresh_state(c, m, tag + "S", sm_.unknowns());
+  State s1 = s, s2 = s;
+  s1.cells[md.slot] = c.bv_var(tag + "S.mode1", md.width);
+  s2.cells[md.slot] = c.bv_var(tag + "S.mode2", md.width);
+  b.assume.push_back(symbolic::valid_mode(c, m, s1));
+  b.assume.push_back(symbolic::valid_mode(c, m, s2));
+  b.assume.push_back(c.lnot(c.eq(s1.cells[md.slot], s2.cells[md.slot])));
+  b.ignore[md.slot] = model::width_mask(md.width);
+  compare_runs(sm_, insn, "mode", s1, s2, b);
+  return b;
+}
+
+// Register sensitivity to unit q.unit: two states differing there only,
+// compared outside it.
+Built Prover::build_register(int insn, const Query& q, const Modes& md, const std::string& tag) {
+  Context& c = c_;
+  const model::Model& m = *m_;
+  Built b = blank(m);
+  State s = symbolic::fresh_state(c, m, tag + "S", sm_.unknowns());
+  State s2 = s;
+  const Unit u = system_units(m)[static_cast<size_t>(q.unit)];
+  Term other = c.bv_var(tag + "S." + u.name + "'", u.hi - u.lo + 1);
+  Term old = s.cells[u.cell];
+  s2.cells[u.cell] = symbolic::insert_bits(c, old, c.width(old), u.hi, u.lo, other);
+  b.assume.push_back(symbolic::valid_mode(c, m, s));
+  b.assume.push_back(in_where(q.where, md, s));
+  b.ignore[u.cell] = model::width_mask(u.hi - u.lo + 1) << u.lo;
+  compare_runs(sm_, insn, u.name, s, s2, b);
+  return b;
+}
+
+// A group test of register sensitivity: any one unit of q.any_of, chosen by
+// `which`: s2 differs from s in that unit only, and the results are compared
+// outside it.
+Built Prover::build_register_group(int insn, const Query& q, const Modes& md, const std::string& tag) {
+  Context& c = c_;
+  const model::Model& m = *m_;
+  Built b = blank(m);
+  State s = symbolic::fresh_state(c, m, tag + "S", sm_.unknowns());
+  State s2 = s;
+  const std::vector<Unit> all = system_units(m);
+  unsigned w = 1;
+  while ((size_t{1} << w) <= q.any_of.size()) ++w; // wide enough to hold the group's size
+  Term which = c.bv_var(tag + "S.which", w);
+  b.which = which;
+  b.assume.push_back(c.cmp(CmpOp::Ult, which, c.bv(q.any_of.size(), w)));
+  b.assume.push_back(symbolic::valid_mode(c, m, s));
+  b.assume.push_back(in_where(q.where, md, s));
+  Ran r1 = at(sm_, insn, s, b);
+  for (size_t j = 0; j < q.any_of.size(); ++j) {
+    const Unit& u = all[static_cast<size_t>(q.any_of[j])];
+    Term other = c.bv_var(tag + "S." + u.name + "'", u.hi - u.lo + 1);
+    Term old = s.cells[u.cell];
+    s2.cells[u.cell] = c.ite(c.eq(which, c.bv(j, w)), symbolic::insert_bits(c, old, c.width(old), u.hi, u.lo, other),
+                             s2.cells[u.cell]);
+  }
+  Ran r2 = also(sm_, insn, s2, r1.fetch, b);
+  b.assume.push_back(c.lnot(r2.fetch.trapped));
+  b.sides = {{"with one", s, r1.step, r1.step.after}, {"with another", s2, r2.step, r2.step.after}};
+  std::vector<Term> alike;
+  for (size_t j = 0; j < q.any_of.size(); ++j) {
+    const Unit& u = all[static_cast<size_t>(q.any_of[j])];
+    std::vector<uint64_t> ignore(m.nslots, 0);
+    ignore[u.cell] = model::width_mask(u.hi - u.lo + 1) << u.lo;
+    alike.push_back(c.implies(c.eq(which, c.bv(j, w)),
+                              same_outcome(c, r1.step, r2.step, same_state(c, r1.step.after, r2.step.after, ignore))));
+  }
+  b.fetch = r1.fetch;
+  b.claim = c.implies(neither_memtraps(c, r1.step, r2.step), c.land(alike));
+  return b;
+}
+
+// Location sensitivity: V in place and relocated (its relocation bits moved
+// by the base, its storage with them) end alike relative to where they are.
+Built Prover::build_location(int insn, const Query& q, const Expect& policy, const Modes& md, const std::string& tag) {
+  Context& c = c_;
+  const model::Model& m = *m_;
+  const std::vector<uint64_t>& moves = relocation();
+  Built b = blank(m);
+  Vm vm = make_vm(sm_, tag + "V", policy, allocation_);
+  b.assume.push_back(vm.wf);
+  b.assume.push_back(in_where(q.where, md, vm.v));
+  State moved = relocated(sm_, vm, moves);
+  Ran r1 = at(sm_, insn, vm.v, b);
+  Ran r2 = also(sm_, insn, moved, r1.fetch, b);
+  // Compare relatively: the in-place result with its relocation bits moved,
+  // against the relocated result with its storage read from the base.
+  State back = unrelocated(sm_, vm, r2.step.after);
+  b.fetch = r1.fetch;
+  b.vm = vm;
+  b.sides = {{"in place", vm.v, r1.step, r1.step.after}, {"relocated", moved, r2.step, back}};
+  b.claim = c.implies(neither_memtraps(c, r1.step, r2.step),
+                      same_outcome(c, r1.step, r2.step,
+                                   same_state(c, relocate_bits(sm_, vm, r1.step.after, moves), back)));
+  return b;
+}
+
+// Per cell, the bits the vmm map moves by the allocation's base (asked once).
+const std::vector<uint64_t>& Prover::relocation() {
+  if (relocation_) return *relocation_;
+  std::vector<uint64_t> bits(m_->nslots, 0);
+  for (const Unit& u : system_units(*m_)) {
+    bool yes = false;
+    smt::Answer a = relocates(u, yes);
+    if (a.verdict != smt::Verdict::Proved && a.verdict != smt::Verdict::Witness)
+      throw std::runtime_error("whether the vmm map moves " + u.name + " by the base is unknown: " + a.reason);
+    if (yes) bits[u.cell] |= model::width_mask(u.hi - u.lo + 1) << u.lo;
+  }
+  relocation_ = bits;
+  return *relocation_;
+}
+
+// Traps in the least privileged mode: from every state of that mode it
+// traps, unless it memory-traps (docs/theory.md §8, the proof's reading).
+Built Prover::build_traps_least(int insn, const Modes& md, const std::string& tag) {
+  Context& c = c_;
+  const model::Model& m = *m_;
+  Built b = blank(m);
+  State s = with_mode(md.slot, symbolic::fresh_state(c, m, tag + "S", sm_.unknowns()), md.user);
+  Ran r = at(sm_, insn, s, b);
+  b.fetch = r.fetch;
+  b.sides = {{"in the least privileged mode", s, r.step, r.step.after}};
+  b.claim = c.implies(c.lnot(memtrap(c, r.step)), r.step.trapped);
+  return b;
+}
+
+// The VMM's obligations: equivalence, resource control and the VMM step, of
+// the instruction natively on V and directly on real(V).
+Built Prover::build_vmm(int insn, const Query& q, const Expect& policy, Path path, const Modes& md,
+                        const std::string& tag) {
+  Context& c = c_;
+  Built b = blank(*m_);
+  Vm vm = make_vm(sm_, tag + "V", policy, allocation_);
+  b.assume.push_back(vm.wf);
+  b.assume.push_back(in_where(q.where, md, vm.v));
+  VmmRuns r;
+  r.native = at(sm_, insn, vm.v, b);
+  // The native step's result, its trap entry included; the direct path
+  // (Path) needs no trap entry.
+  const bool entry = path == Path::Whole && q.property != Property::ResourceControl;
+  r.nat = entry ? sm_.enter_trap(r.native.step) : r.native.step.after;
+  r.real = also(sm_, insn, vm.real, r.native.fetch, b);
+  r.d = project(sm_, vm, r.real.step.after);
+  Term direct_ok = c.lnot(r.real.step.trapped);
+  b.fetch = r.native.fetch;
+  b.vm = vm;
+  b.direct = r.d;
+  b.sides = {{"natively", vm.v, r.native.step, r.nat}, {"under the VMM", vm.real, r.real.step, r.d.projected}};
+  if (q.property == Property::ResourceControl) {
+    b.split = false; // no data is compared: the split would only add a query
+    b.claim = c.implies(direct_ok, c.land({c.lnot(r.d.resource), c.lnot(r.d.isolation)}));
     return b;
   }
-  }
+  // Where the VMM runs the guest directly (`direct`) and the real machine does not trap.
+  const bool hybrid_step = q.property == Property::VmmStep && q.strategy == vmm::Strategy::Hybrid;
+  Term tries = hybrid_step ? c.eq(vm.v.cells[md.slot], md.user) : c.bool_val(true);
+  Term direct = c.land({tries, direct_ok});
+  Term violated =
+      q.property == Property::VmmStep ? c.land({direct, c.lor({r.d.resource, r.d.isolation})}) : c.bool_val(false);
+  if (path == Path::Direct)
+    claim_direct_path(c, r, direct, violated, b);
+  else if (q.property == Property::Equivalence)
+    b.claim = c.implies(direct_ok,
+                        c.land({c.eq(r.native.step.halted, r.real.step.halted), same_state(c, r.nat, r.d.projected)}));
+  else
+    claim_vmm_step(c, vm, r, direct, violated, b);
   return b;
 }
 

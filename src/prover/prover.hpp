@@ -4,7 +4,7 @@
 // regression case the concrete lockstep runner replays (witness.hpp).
 //
 // One Prover owns one Z3 context and solver: queries in parallel use one
-// Prover per thread (toolchain.md).
+// Prover per thread (a Z3 context is not thread-safe).
 #pragma once
 
 #include "corpus/case.hpp"
@@ -22,7 +22,7 @@
 
 namespace popek::prover {
 
-// The name of the fetch obligation (theory.md §6 has it implicitly: every
+// The name of the fetch obligation (docs/theory.md §6 has it implicitly: every
 // instruction-level VMM query assumes it).
 inline const std::string kFetchQuery = "fetch: real(V) fetches what V does";
 // Theorem 2's precondition for a nested allocation: the VMM under a VMM runs every guest the VMM runs alone.
@@ -72,6 +72,22 @@ struct Built {
 // and TSS reads and the pushes: most of a query), so it is asked first.
 enum class Path { Whole, Direct };
 
+// An operand value a word query rules out: field `field` (an index into the
+// instruction's encoding fields) is not `value`.
+struct Ban {
+  size_t field = 0;
+  uint64_t value = 0;
+};
+
+// The answer to a word query (Prover::word): with a witness, one instruction
+// word that is sensitive (`sensitive`, its words) and not privileged
+// (`unprivileged`), as assembly and as its operand field values.
+struct WordWitness {
+  Finding sensitive, unprivileged; // both carry the query's answer
+  std::string text;
+  std::vector<uint64_t> fields;
+};
+
 class Prover {
 public:
   // Queries about a VM are about the one at `allocation` (the VMM's own
@@ -87,6 +103,11 @@ public:
   // (`which`, an index into q.any_of) the instruction is sensitive to, and is
   // that unit's finding (its own query, its witness in words).
   Finding any_register(int insn, const Query& q, size_t& which);
+  // One word of `insn` that is sensitive by `sens` and not privileged by
+  // `priv` (Privileged or TrapsLeast), operand values in `bans` excluded: one
+  // existential query over both builds, their fetched units tied to one word
+  // (docs/theory.md §8). Proved: no such word.
+  WordWitness word(int insn, const Query& sens, const Query& priv, const std::vector<Ban>& bans);
   // The fetch obligation: wherever real(V) fetches without a trap, it reads
   // what V would (else no instruction-level query means anything).
   Finding run_fetch();
@@ -105,8 +126,33 @@ public:
 
 private:
   using Builder = std::function<Built(const Expect&)>;
-  // The VM's views assume what `policy` allows (vm.hpp, Expect).
-  Built build(int insn, const Query& q, const Expect& policy, Path path = Path::Whole);
+  // The VM's views assume what `policy` allows (vm.hpp, Expect). A non-empty
+  // `tag` goes in front of every variable's name ("w2." gives "w2.S.mode1"),
+  // and the unknown memories of the builds before are kept (the caller
+  // clears them before the first): two builds with distinct tags can be posed
+  // in one solver (a name is one Z3 constant, so untagged they would share
+  // their states).
+  Built build(int insn, const Query& q, const Expect& policy, Path path = Path::Whole, const std::string& tag = "");
+  // The mode register, and the codes of its least (user) and most privileged modes.
+  struct Modes {
+    unsigned slot = 0, width = 0;
+    Term user, top;
+  };
+  // One builder per property group; `build` dispatches to them.
+  Built build_privileged(int insn, const Modes& md, const std::string& tag);
+  Built build_traps_least(int insn, const Modes& md, const std::string& tag);
+  Built build_control(int insn, const Query& q, const Modes& md, const std::string& tag);
+  Built build_mode(int insn, const Modes& md, const std::string& tag);
+  Built build_register(int insn, const Query& q, const Modes& md, const std::string& tag);       // one unit
+  Built build_register_group(int insn, const Query& q, const Modes& md, const std::string& tag); // q.any_of
+  Built build_location(int insn, const Query& q, const Expect& policy, const Modes& md, const std::string& tag);
+  Built build_vmm(int insn, const Query& q, const Expect& policy, Path path, const Modes& md, const std::string& tag);
+  // Per cell, the bits the vmm map moves by the base: the relocation a
+  // location-sensitivity query moves, and nothing else of the map.
+  const std::vector<uint64_t>& relocation();
+  std::optional<std::vector<uint64_t>> relocation_;
+  // Whether `s` is in the modes `w` ranges over.
+  Term in_where(Where w, const Modes& md, const State& s);
   Built build_fetch(const Expect& policy);
   void pose(const Built& b);
   std::string query_name(int insn, const Query& q) const;

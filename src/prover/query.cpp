@@ -5,6 +5,7 @@ namespace popek::prover {
 const char* property_name(Property p) {
   switch (p) {
   case Property::Privileged: return "privileged";
+  case Property::TrapsLeast: return "traps in the least privileged mode";
   case Property::Control: return "control sensitive";
   case Property::Mode: return "mode sensitive";
   case Property::Location: return "location sensitive";

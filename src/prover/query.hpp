@@ -1,4 +1,4 @@
-// The questions popek asks of each instruction (theory.md §6), by name.
+// The questions popek asks of each instruction (docs/theory.md §6), by name.
 // Operand fields are symbolic, so one query covers every encoding of the
 // instruction; what each answer means is in docs/prover.md.
 #pragma once
@@ -12,7 +12,8 @@
 namespace popek::prover {
 
 enum class Property {
-  Privileged,      // traps in every less privileged mode, never in the most privileged one
+  Privileged,      // traps in every less privileged mode, never in the most privileged one (the paper's letter)
+  TrapsLeast,      // traps in the least privileged mode (what the proof of Theorem 1 uses; docs/theory.md §8)
   Control,         // can change the mode or the system state without trapping
   Mode,            // two states differing only in mode give different results
   Location,        // a state and its relocation (the vmm map's ⊕ x) give different relative results
@@ -47,8 +48,12 @@ struct Query {
   // "control sensitive (user)", "register sensitive to R.b (supervisor)", "vmm step (hybrid)".
   std::string name(const model::Model& m) const;
   // Whether a witness makes the property true (sensitive, flagged) or false (privileged).
-  bool witness_means_yes() const { return property != Property::Privileged; }
+  bool witness_means_yes() const { return property != Property::Privileged && property != Property::TrapsLeast; }
 };
+
+// Yes, no, or not known (a query answered unknown or could not be posed).
+enum class Tri { No, Yes, Unknown };
+const char* tri_name(Tri t); // "no", "yes", "unknown"
 
 const char* property_name(Property p); // "privileged", "control sensitive", ...
 const char* where_name(Where w);       // "", "user", "supervisor"

@@ -1,6 +1,6 @@
 #include "prover/theorem2.hpp"
 
-#include "diff/lockstep.hpp"
+#include "vmm/allocator.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -11,7 +11,7 @@ Nesting theorem2(std::shared_ptr<const model::Model> mp, const Classification& s
   auto start = std::chrono::steady_clock::now();
   const model::Model& m = *mp;
   Nesting n;
-  n.allocation = vmm::nested_allocation(single.allocation ? *single.allocation : diff::default_allocation(m),
+  n.allocation = vmm::nested_allocation(single.allocation ? *single.allocation : vmm::default_allocation(m),
                                         m.mems[m.code_mem].size);
   Options no = o;
   no.allocation = n.allocation;
@@ -38,14 +38,13 @@ Nesting theorem2(std::shared_ptr<const model::Model> mp, const Classification& s
   auto weigh = [&](Tri t, const std::string& against) {
     if (t == Tri::Yes && std::find(v.against.begin(), v.against.end(), against) == v.against.end())
       v.against.push_back(against);
+    if (t == Tri::Unknown) v.unanswered.push_back(against.empty() ? "(the VMM alone)" : against);
     if (t == Tri::Unknown && v.holds == Tri::Yes) v.holds = Tri::Unknown;
   };
   // The VMM alone: what breaks its equivalence breaks the nested system's.
-  for (const ModelVerdict& s : single.verdicts)
-    if (s.name == "trap-and-emulate equivalence") {
-      for (const std::string& a : s.against) weigh(Tri::Yes, a);
-      weigh(s.holds == Tri::Unknown ? Tri::Unknown : Tri::No, "");
-    }
+  const ModelVerdict& alone = single.verdicts.trap_emulate;
+  for (const std::string& a : alone.against) weigh(Tri::Yes, a);
+  weigh(alone.holds == Tri::Unknown ? Tri::Unknown : Tri::No, "");
   weigh(of(n.hosting), "(hosting)");
   weigh(of(n.fetch), "(fetch)");
   for (const Row& r : n.rows) {

@@ -101,11 +101,36 @@ Vm make_vm(SymbolicMachine& sm, const std::string& prefix, const Expect& policy,
   return vm;
 }
 
-State relocated(SymbolicMachine& sm, const Vm& vm) {
+State relocate_bits(SymbolicMachine& sm, const Vm& vm, const State& s, const std::vector<uint64_t>& relocation) {
+  Context& c = sm.context();
+  State mapped = sm.map(s, vm.base, vm.size), out = s;
+  for (size_t i = 0; i < out.cells.size() && i < relocation.size(); ++i) {
+    if (relocation[i] == 0) continue;
+    uint64_t keep = model::width_mask(c.width(s.cells[i])) & ~relocation[i];
+    out.cells[i] = c.op(BvOp::Or, masked(c, s.cells[i], keep), masked(c, mapped.cells[i], relocation[i]));
+  }
+  return out;
+}
+
+State relocated(SymbolicMachine& sm, const Vm& vm, const std::vector<uint64_t>& relocation) {
+  Context& c = sm.context();
   const model::Model& m = sm.model();
-  State s = vm.real;
-  unsigned mode = m.mode_register().slot;
-  s.cells[mode] = vm.v.cells[mode];
+  State s = relocate_bits(sm, vm, vm.v, relocation);
+  auto guest = vm.v.mems[m.code_mem].initial;
+  Term window = vm.window;
+  s.mems[m.code_mem].initial = [&c, guest, window](Term y, Term when) {
+    return guest(guest_address(c, window, y), when);
+  };
+  return s;
+}
+
+State unrelocated(SymbolicMachine& sm, const Vm& vm, const State& after) {
+  Context& c = sm.context();
+  const model::Model& m = sm.model();
+  State s = after;
+  symbolic::Memory& code = s.mems[m.code_mem];
+  code.initial = vm.v.mems[m.code_mem].initial;
+  for (symbolic::Memory::Write& w : code.writes) w.addr = guest_address(c, vm.window, w.addr);
   return s;
 }
 

@@ -1,4 +1,4 @@
-// The symbolic virtual machine (theory.md §5): a virtual state V, a VM
+// The symbolic virtual machine (docs/theory.md §5): a virtual state V, a VM
 // allocation (base, size), and real(V), the state the real machine runs in
 // while the guest executes directly. Guest storage is a window
 // [base, base+size) of real code memory with the VMM's own fill around it,
@@ -63,9 +63,20 @@ struct Vm {
 Vm make_vm(SymbolicMachine& sm, const std::string& prefix, const Expect& policy,
            const std::optional<vmm::Allocation>& allocation);
 
-// V with the real system state the map derives but V's own mode: the paper's
-// relocated state r ⊕ x, for location sensitivity.
-State relocated(SymbolicMachine& sm, const Vm& vm);
+// The paper's relocated state r ⊕ x, for location sensitivity: V's own
+// state, but for the relocation bits (per cell: the bits the map moves by the
+// base), taken from the map, and its storage moved up by the base, the same
+// contents at every relative address. Nothing else of the VMM's map enters:
+// whether an instruction is location sensitive is a question about the
+// machine (docs/theory.md §2), and a machine that cannot relocate (no
+// relocation bits, base 0) relocates every state to itself.
+State relocated(SymbolicMachine& sm, const Vm& vm, const std::vector<uint64_t>& relocation);
+// `s` with its relocation bits replaced by what the map makes of them: the
+// in-place result, relocated, to compare with the relocated run's.
+State relocate_bits(SymbolicMachine& sm, const Vm& vm, const State& s, const std::vector<uint64_t>& relocation);
+// The relocated run's result read relatively: its storage writes at real
+// address y are the guest's writes at y - base.
+State unrelocated(SymbolicMachine& sm, const Vm& vm, const State& after);
 
 // What direct execution on real(V) does to the VM: the projection back to a
 // virtual state (ordinary state and guest storage from the real machine,

@@ -76,12 +76,6 @@ std::string join(const std::vector<std::string>& xs, const char* sep = ", ") {
   return s;
 }
 
-model::Bits raw_of(const Reader& r, const symbolic::Fetch& f) {
-  model::Bits raw = 0;
-  for (Term u : f.units) raw = (raw << r.m.fetch_unit) | r.val(u);
-  return raw;
-}
-
 // "leaves A=0, E[3]=5" (side a of each difference), or how it ended if it trapped.
 std::string leaves(const Reader& r, const Step& st, const std::vector<Reader::Diff>& ds, bool first) {
   if (r.yes(st.trapped)) return r.outcome(st);
@@ -196,12 +190,15 @@ void explain(const smt::Solver& s, Context& c, const std::shared_ptr<const model
                           state_words(r, vm.v, {m.pc().slot}), r.val(vm.base), r.val(vm.size));
     return;
   }
-  std::string text = "`" + assembler::format_insn(m, f.insn, raw_of(r, b.fetch)) + "`";
+  std::string text = "`" + word_text(s, m, f.insn, b.fetch) + "`";
   const Side &x = b.sides[0], &y = b.sides[1];
   switch (f.query.property) {
   case Property::Privileged:
     f.words = fmt::format("{} {} in {} mode and {} in {} mode", text, r.outcome(x.step), r.mode_of(x.before),
                           r.outcome(y.step), r.mode_of(y.before));
+    return;
+  case Property::TrapsLeast:
+    f.words = fmt::format("{} {} in {} mode", text, r.outcome(x.step), r.mode_of(x.before));
     return;
   case Property::Control: {
     std::vector<std::string> parts;
@@ -261,6 +258,12 @@ void explain(const smt::Solver& s, Context& c, const std::shared_ptr<const model
     return;
   }
   }
+}
+
+std::string word_text(const smt::Solver& s, const model::Model& m, int insn, const symbolic::Fetch& f) {
+  model::Bits raw = 0;
+  for (Term u : f.units) raw = (raw << m.fetch_unit) | s.value(u);
+  return assembler::format_insn(m, insn, raw);
 }
 
 bool replay_witness(const corpus::Case& wc, const std::string& models_dir, std::string& why) {

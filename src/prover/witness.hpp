@@ -15,6 +15,9 @@ namespace popek::prover {
 void explain(const smt::Solver& s, Context& c, const std::shared_ptr<const model::Model>& m, Finding& f,
              const Built& b);
 
+// The instruction word `f` fetched in the solver's last witness, as assembly.
+std::string word_text(const smt::Solver& s, const model::Model& m, int insn, const symbolic::Fetch& f);
+
 // Replays a witness case through the concrete runner. True when it diverges
 // exactly as the case expects; otherwise `why` says how the two methods
 // disagree (an internal error: one of them is wrong).

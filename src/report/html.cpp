@@ -58,13 +58,13 @@ std::string status_badge(const std::string& status) {
 
 std::string verdict_cards(const prover::Classification& c) {
   std::string out = "<div class=\"verdicts\">";
-  for (const prover::ModelVerdict& v : c.verdicts) {
+  for (const prover::ModelVerdict* v : c.verdicts.in_order()) {
     out += fmt::format("<div class=\"verdict {}\"><div class=\"vname\">{}</div><div class=\"vstate\">{}</div>",
-                       holds_class(v.holds), esc(v.name), holds_word(v.holds));
-    if (!v.against.empty())
-      out += fmt::format("<div class=\"vagainst\">against {}: <code>{}</code></div>", v.against.size(),
-                         esc(fmt::format("{}", fmt::join(v.against, " "))));
-    out += fmt::format("<div class=\"vstmt\">{}</div></div>", esc(v.statement));
+                       holds_class(v->holds), esc(v->name), holds_word(v->holds));
+    if (!v->against.empty())
+      out += fmt::format("<div class=\"vagainst\">against {}: <code>{}</code></div>", v->against.size(),
+                         esc(fmt::format("{}", fmt::join(v->against, " "))));
+    out += fmt::format("<div class=\"vstmt\">{}</div></div>", esc(verdict_meaning(*v)));
   }
   out += "</div>";
   for (const std::string& e : c.explanations) out += "<p class=\"note\">" + esc(e) + "</p>";
@@ -90,8 +90,8 @@ std::string what_if(const check::ModelCheck& mc) {
                     esc(w.insns.empty() ? "no instruction" : fmt::format("{}", fmt::join(w.insns, " "))),
                     esc(mc.model->modes.front().name),
                     badge(w.virtualizable() ? "ok" : "bad", w.virtualizable() ? "virtualizable" : "not virtualizable"));
-    for (const prover::ModelVerdict& v : w.classification.verdicts)
-      out += badge(holds_class(v.holds), v.name + " " + holds_word(v.holds), verdict_text(v)) + " ";
+    for (const prover::ModelVerdict* v : w.classification.verdicts.in_order())
+      out += badge(holds_class(v->holds), v->name + " " + holds_word(v->holds), verdict_text(*v)) + " ";
     out += "</li>";
   }
   return out + "</ul>";

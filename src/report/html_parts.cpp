@@ -88,7 +88,7 @@ std::string witness(const WitnessStates& w) {
 
 std::string campaign(const ModelReport& mr, size_t k) {
   const check::ModelCheck& mc = *mr.check;
-  const check::Campaign& c = mc.campaigns[k];
+  const check::Campaign& c = *mc.campaigns.in_order()[k];
   const Coverage& cov = mr.coverage[k];
   std::string out = "<div class=\"card campaign\"><div class=\"cardhead\">" +
                     badge("info", vmm::strategy_name(c.strategy)) + " VMM</div>";
@@ -134,16 +134,17 @@ std::string flagged_section(const ModelReport& mr) {
 
 std::string fuzz_section(const ModelReport& mr) {
   std::string out = "<h3>Fuzzing</h3><div class=\"campaigns\">";
-  for (size_t k = 0; k < mr.check->campaigns.size(); ++k) out += campaign(mr, k);
+  for (size_t k = 0; k < mr.check->campaigns.in_order().size(); ++k) out += campaign(mr, k);
   return out + "</div>";
 }
 
 std::string efficiency_section(const check::ModelCheck& mc) {
   std::string out = "<h3>Efficiency</h3><p>Guests: " + esc(guest_names(mc)) + "</p>";
-  if (!mc.efficiency.empty())
-    out += "<p class=\"legend\"><span class=\"key\"></span> direct <span class=\"key interp\"></span> interpreted "
-           "<span class=\"key refl\"></span> reflected</p>";
-  for (const check::Efficiency& e : mc.efficiency) {
+  if (!mc.efficiency) return out;
+  out += "<p class=\"legend\"><span class=\"key\"></span> direct <span class=\"key interp\"></span> interpreted "
+         "<span class=\"key refl\"></span> reflected</p>";
+  for (const check::Efficiency* ep : mc.efficiency->in_order()) {
+    const check::Efficiency& e = *ep;
     uint64_t total = e.counts.direct + e.counts.interpreted + e.counts.reflected;
     auto share = [&](uint64_t n) { return total ? 100.0 * static_cast<double>(n) / static_cast<double>(total) : 0.0; };
     out += fmt::format("<div class=\"bar\"><div class=\"barlabel\">{}</div><div class=\"track\">"

@@ -38,7 +38,7 @@ json verdict_json(const prover::ModelVerdict& v) {
 
 json verdicts_json(const prover::Classification& c) {
   json out = json::array();
-  for (const prover::ModelVerdict& v : c.verdicts) out.push_back(verdict_json(v));
+  for (const prover::ModelVerdict* v : c.verdicts.in_order()) out.push_back(verdict_json(*v));
   return out;
 }
 
@@ -179,20 +179,21 @@ json model_json(const ModelReport& mr) {
                        {"replays", replays}});
   }
   json campaigns = json::array();
-  for (size_t k = 0; k < mc.campaigns.size(); ++k)
-    campaigns.push_back(campaign_json(mc, mc.campaigns[k], mr.coverage[k]));
+  const std::vector<const check::Campaign*> all = mc.campaigns.in_order();
+  for (size_t k = 0; k < all.size(); ++k) campaigns.push_back(campaign_json(mc, *all[k], mr.coverage[k]));
   json efficiency = json::array();
-  for (const check::Efficiency& e : mc.efficiency)
-    efficiency.push_back({{"strategy", vmm::strategy_name(e.strategy)},
-                          {"nested", e.allocation.nested()},
-                          {"allocation", allocation_json(e.allocation)},
-                          {"guests", e.guests},
-                          {"steps", e.steps},
-                          {"direct", e.counts.direct},
-                          {"interpreted", e.counts.interpreted},
-                          {"reflected", e.counts.reflected},
-                          {"direct_share", e.counts.direct_share()},
-                          {"notes", e.notes}});
+  if (mc.efficiency)
+    for (const check::Efficiency* e : mc.efficiency->in_order())
+      efficiency.push_back({{"strategy", vmm::strategy_name(e->strategy)},
+                            {"nested", e->allocation.nested()},
+                            {"allocation", allocation_json(e->allocation)},
+                            {"guests", e->guests},
+                            {"steps", e->steps},
+                            {"direct", e->counts.direct},
+                            {"interpreted", e->counts.interpreted},
+                            {"reflected", e->counts.reflected},
+                            {"direct_share", e->counts.direct_share()},
+                            {"notes", e->notes}});
   json timings = json::array();
   for (const check::Timing& t : mc.timings) timings.push_back({{"part", t.part}, {"seconds", t.seconds}});
   json nesting = nullptr;

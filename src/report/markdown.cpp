@@ -48,8 +48,8 @@ std::string mark(const Cell& c) {
 
 std::string verdicts(const prover::Classification& c) {
   std::string out;
-  for (const prover::ModelVerdict& v : c.verdicts)
-    out += fmt::format("- **{}**: {}. _{}_\n", v.name, verdict_text(v), v.statement);
+  for (const prover::ModelVerdict* v : c.verdicts.in_order())
+    out += fmt::format("- **{}**: {}. _{}_\n", v->name, verdict_text(*v), verdict_meaning(*v));
   for (const std::string& e : c.explanations) out += fmt::format("- note: {}\n", e);
   return out;
 }
@@ -93,8 +93,9 @@ std::string campaigns(const ModelReport& mr) {
   const check::ModelCheck& mc = *mr.check;
   std::string out = header({"VMM", "runs", "time", "execs/s", "found of flagged", "instructions executed",
                             "branch arms taken", "counters reached"});
-  for (size_t k = 0; k < mc.campaigns.size(); ++k) {
-    const check::Campaign& c = mc.campaigns[k];
+  const std::vector<const check::Campaign*> all = mc.campaigns.in_order();
+  for (size_t k = 0; k < all.size(); ++k) {
+    const check::Campaign& c = *all[k];
     const Coverage& cov = mr.coverage[k];
     if (!c.error.empty()) {
       out += row({vmm::strategy_name(c.strategy), "did not run: " + c.error, "", "", "", "", "", ""});
@@ -108,21 +109,21 @@ std::string campaigns(const ModelReport& mr) {
                 fmt::format("{} of {} ({})", cov.arms_reached, cov.arms, percent_text(cov.arms_reached, cov.arms)),
                 fmt::format("{} of {}", cov.counters_reached, cov.counters)});
   }
-  for (const check::Campaign& c : mc.campaigns)
-    for (const auto& [insn, found] : c.divergent)
-      out += fmt::format("\n- {} found {} divergent ({}): `{}`", vmm::strategy_name(c.strategy), insn,
+  for (const check::Campaign* c : all)
+    for (const auto& [insn, found] : c->divergent)
+      out += fmt::format("\n- {} found {} divergent ({}): `{}`", vmm::strategy_name(c->strategy), insn,
                          found.c.expect.kind, found.path);
   return out + "\n";
 }
 
 std::string efficiency(const check::ModelCheck& mc) {
-  if (mc.efficiency.empty()) return guest_names(mc) + "\n";
+  if (!mc.efficiency) return guest_names(mc) + "\n";
   std::string out =
       "Guests: " + guest_names(mc) + "\n\n" + header({"VMM", "direct", "steps", "interpreted", "reflected", "notes"});
-  for (const check::Efficiency& e : mc.efficiency)
-    out += row({efficiency_label(e), fmt::format("{:.1f}%", 100 * e.counts.direct_share()), std::to_string(e.steps),
-                std::to_string(e.counts.interpreted), std::to_string(e.counts.reflected),
-                fmt::format("{}", fmt::join(e.notes, "; "))});
+  for (const check::Efficiency* e : mc.efficiency->in_order())
+    out += row({efficiency_label(*e), fmt::format("{:.1f}%", 100 * e->counts.direct_share()), std::to_string(e->steps),
+                std::to_string(e->counts.interpreted), std::to_string(e->counts.reflected),
+                fmt::format("{}", fmt::join(e->notes, "; "))});
   return out;
 }
 

@@ -165,7 +165,8 @@ Report prepare(const std::vector<check::ModelCheck>& checks, const std::string& 
         mr.flagged.push_back(flagged(mc, r.insn, models));
     }
     fuzz::CoverageMap map(*mc.model);
-    for (const check::Campaign& k : mc.campaigns) mr.coverage.push_back(coverage(*mc.model, map, k.result.total));
+    for (const check::Campaign* k : mc.campaigns.in_order())
+      mr.coverage.push_back(coverage(*mc.model, map, k->result.total));
     rep.models.push_back(std::move(mr));
   }
   return rep;

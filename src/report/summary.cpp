@@ -12,14 +12,14 @@ using prover::Tri;
 std::vector<std::string> verdict_names(const Report& r) {
   std::vector<std::string> out;
   for (const ModelReport& mr : r.models)
-    for (const prover::ModelVerdict& v : mr.check->classification.verdicts)
-      if (std::find(out.begin(), out.end(), v.name) == out.end()) out.push_back(v.name);
+    for (const prover::ModelVerdict* v : mr.check->classification.verdicts.in_order())
+      if (std::find(out.begin(), out.end(), v->name) == out.end()) out.push_back(v->name);
   return out;
 }
 
 const prover::ModelVerdict* find_verdict(const prover::Classification& c, const std::string& name) {
-  for (const prover::ModelVerdict& v : c.verdicts)
-    if (v.name == name) return &v;
+  for (const prover::ModelVerdict* v : c.verdicts.in_order())
+    if (v->name == name) return v;
   return nullptr;
 }
 

@@ -29,6 +29,7 @@ using check::FoundOf;
 using check::guest_names;
 using check::holds_word;
 using check::nesting_lines;
+using check::verdict_meaning;
 using check::verdict_text;
 
 } // namespace popek::report

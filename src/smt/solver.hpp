@@ -24,7 +24,7 @@ struct Term {
 };
 
 enum class Logic {
-  BitVector,       // QF_BV: much faster, but wrong on arrays (toolchain.md)
+  BitVector,       // QF_BV: 10-20x faster; Z3 4.8.12 answers wrongly with arrays in it
   BitVectorArrays, // QF_ABV
 };
 const char* logic_name(Logic l); // "QF_BV", "QF_ABV"
@@ -88,7 +88,7 @@ private:
 // Per-query limits: the resource limit is deterministic (same answer on every
 // machine); the wall-clock timeout, when set, is a second guard.
 struct Limits {
-  uint64_t rlimit = 20'000'000; // about 5 s of work on this machine (toolchain.md: 1e7 ~ 3 s)
+  uint64_t rlimit = 20'000'000; // about 5 s of work on this machine (1e7 took about 3 s)
   unsigned timeout_ms = 0;      // 0: none
 };
 
@@ -107,7 +107,7 @@ struct Answer {
 };
 
 // One solver for one context, reused across queries with push/pop (a new
-// context per query is 50x slower, toolchain.md).
+// context per query was measured 50x slower).
 class Solver {
 public:
   Solver(Context& c, Logic logic);

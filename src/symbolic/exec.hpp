@@ -5,7 +5,7 @@
 //
 // Routines are loop-free with structured `if`, so execution is a single pass:
 // each write is guarded by its path condition and by "nothing trapped or
-// halted before it". A trap or halt is an outcome (theory.md §5), not a jump.
+// halted before it". A trap or halt is an outcome (docs/theory.md §5), not a jump.
 #pragma once
 
 #include "symbolic/state.hpp"

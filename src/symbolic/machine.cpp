@@ -74,6 +74,9 @@ Fetch SymbolicMachine::fetch(const State& s, int insn) {
     if (next > 0) append(c_.bv(0, next));
     f.fields.push_back(v);
   }
+  // A field holding an excluded value makes the bits another instruction's.
+  for (const model::Exclusion& x : enc.excluded)
+    f.encodes = c_.land({f.encodes, c_.lnot(c_.eq(f.fields[x.field], c_.bv(x.value, enc.fields[x.field].width)))});
   return f;
 }
 

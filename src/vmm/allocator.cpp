@@ -4,6 +4,12 @@
 
 namespace popek::vmm {
 
+Allocation default_allocation(const model::Model& m) {
+  if (m.vmm.allocation) return {m.vmm.allocation->first, m.vmm.allocation->second};
+  uint64_t q = m.mems[m.code_mem].size;
+  return {q / 4, q / 2};
+}
+
 std::string allocation_text(const Allocation& a) {
   std::string s = "base " + std::to_string(a.base) + ", size " + std::to_string(a.size);
   if (a.nested()) s += " inside base " + std::to_string(a.outer_base) + ", size " + std::to_string(a.outer_size);

@@ -29,6 +29,11 @@ struct Allocation {
   bool operator==(const Allocation&) const = default;
 };
 
+// The allocation popek uses unless told otherwise: the model's `allocate`, or
+// else the middle half of the code memory, so the VMM's region lies below it
+// (and above).
+Allocation default_allocation(const model::Model& m);
+
 // Words for an allocation: "base 256, size 512", "base 128, size 256 inside base 256, size 512".
 std::string allocation_text(const Allocation& a);
 

@@ -1,4 +1,4 @@
-// A virtual machine monitor for any model (theory.md §3 and §5), built from
+// A virtual machine monitor for any model (docs/theory.md §3 and §5), built from
 // the paper's three modules. The VMM keeps the virtual state V — ordinary
 // registers, the virtual system state and mode, guest storage — in its own
 // data (a machine of the model), and runs the guest directly on the real
