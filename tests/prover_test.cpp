@@ -61,12 +61,15 @@ TEST_F(ProverTest, EachPropertyIsFoundWhereTheHardwareShowsIt) {
   EXPECT_EQ(lra.user_sensitive(), Tri::Yes);
   EXPECT_EQ(lra.flagged(Strategy::Hybrid), Tri::Yes);
   // The verdicts, and the instructions against them.
-  EXPECT_EQ(c.verdicts.in_order().size(), 4u); // Theorem 2 is popek check's
+  EXPECT_EQ(c.verdicts.in_order().size(), 6u); // Theorem 2 is popek check's
   EXPECT_EQ(c.verdicts.theorem1.holds, Tri::No);
   EXPECT_EQ(c.verdicts.theorem1.against, (std::vector<std::string>{"getm", "rtu", "lra"}));
   EXPECT_EQ(c.verdicts.theorem3.against, (std::vector<std::string>{"lra"}));
   EXPECT_EQ(c.verdicts.trap_emulate.against, (std::vector<std::string>{"getm", "rtu", "lra"}));
   EXPECT_EQ(c.verdicts.hybrid.against, (std::vector<std::string>{"lra"}));
+  // With two modes and no instruction that traps in both, the two readings of privileged agree.
+  EXPECT_EQ(c.verdicts.theorem1_letter.against, c.verdicts.theorem1.against);
+  EXPECT_EQ(c.verdicts.theorem3_letter.against, c.verdicts.theorem3.against);
 }
 
 TEST_F(ProverTest, WitnessesReadAsWordsAndReplayInTheLockstepRunner) {

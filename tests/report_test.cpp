@@ -286,7 +286,7 @@ TEST_F(ReportTest, MarkdownNamesEveryFlaggedInstructionWithItsWitness) {
 TEST_F(ReportTest, AnyVerdictAndEveryProblemIsInEveryFile) {
   std::vector<check::ModelCheck> cs = {checks_->front()};
   cs[0].classification.verdicts.theorem2 =
-      prover::ModelVerdict{"Theorem 9 <&>", Tri::No, {"rtu"}, "a verdict the renderers never saw", {}};
+      prover::ModelVerdict{"Theorem 9 <&>", Tri::No, {"rtu"}, "a verdict the renderers never saw", {}, {}};
   cs[0].disagreements.push_back("fuzzing found <x> divergent & the prover did not");
   cs[0].errors.push_back("fuzz (hybrid): the worker failed");
   report::Report r = report::prepare(cs, test::path("models"));

@@ -13,6 +13,7 @@ using vmm::Strategy;
 const char* holds_word(Tri t) { return t == Tri::Yes ? "holds" : t == Tri::No ? "fails" : "unknown"; }
 
 std::string verdict_text(const prover::ModelVerdict& v) {
+  if (!v.undecided.empty()) return "not decided: " + v.undecided;
   switch (v.holds) {
   case Tri::Yes: return "holds";
   case Tri::No: return fmt::format("fails against {}: {}", v.against.size(), fmt::join(v.against, " "));
@@ -51,6 +52,43 @@ std::string guest_names(const ModelCheck& mc) {
   for (const std::string& g : mc.efficiency->trap_emulate.guests)
     names.push_back(std::filesystem::path(g).filename().string());
   return fmt::format("{}", fmt::join(names, ", "));
+}
+
+namespace {
+
+// Whether instruction `insn` is against theorem `t` by the proof's reading.
+Tri proof_against(const prover::Classification& c, int insn, prover::Theorem t) {
+  for (const prover::WordAnswer& w : c.words)
+    if (w.insn == insn && w.theorem == t && w.reading == prover::Reading::Proof) return w.against;
+  return Tri::Unknown;
+}
+
+} // namespace
+
+std::vector<std::string> word_lines(const prover::Classification& c) {
+  const model::Model& m = *c.model;
+  std::vector<std::string> out;
+  for (prover::Theorem t : {prover::Theorem::One, prover::Theorem::Three}) {
+    std::vector<std::string> against, only;
+    for (const prover::WordAnswer& w : c.words) {
+      if (w.theorem != t || w.against != Tri::Yes) continue;
+      const std::string& name = m.insns[static_cast<size_t>(w.insn)].name;
+      if (w.reading == prover::Reading::Proof)
+        against.push_back(fmt::format("      {:<10} {}: {}; {}", name, prover::describe_words(m, w),
+                                      w.sensitive.words, w.unprivileged.words));
+      else if (proof_against(c, w.insn, t) == Tri::No)
+        only.push_back(fmt::format("      {:<10} {}", name, w.unprivileged.words));
+    }
+    if (!against.empty())
+      out.push_back(fmt::format("  words against {}, each with a witness (sensitive; not trapping):",
+                                prover::theorem_name(t)));
+    out.insert(out.end(), against.begin(), against.end());
+    if (!only.empty())
+      out.push_back(fmt::format("  against {} by the literal reading only (they trap in the least privileged mode):",
+                                prover::theorem_name(t)));
+    out.insert(out.end(), only.begin(), only.end());
+  }
+  return out;
 }
 
 std::vector<std::string> nesting_lines(const ModelCheck& mc) {

@@ -29,6 +29,12 @@ std::string efficiency_label(const Efficiency& e);
 // "no example guest (examples/pg_lra/)" or "kernel.s, loop.s": the guests' file names.
 std::string guest_names(const ModelCheck& mc);
 
+// The words against Theorems 1 and 3 (each with its witness: sensitive; not
+// trapping), and the words that separate the readings of privileged (against
+// the paper's letter, yet trapping in the least privileged mode): headings
+// indented two spaces, entries six.
+std::vector<std::string> word_lines(const prover::Classification& c);
+
 // Theorem 2's evidence, a line each: the nested allocation, hosting, the
 // fetch, the instructions flagged nested (and those flagged only nested),
 // internal errors. Empty when the check did not ask.

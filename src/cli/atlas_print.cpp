@@ -78,41 +78,6 @@ std::string flagged_by_kind(const check::ModelCheck& c) {
   return out;
 }
 
-// Whether instruction `insn` is against theorem `t` by the proof's reading.
-Tri proof_against(const prover::Classification& cl, int insn, prover::Theorem t) {
-  for (const prover::WordAnswer& w : cl.words)
-    if (w.insn == insn && w.theorem == t && w.reading == prover::Reading::Proof) return w.against;
-  return Tri::Unknown;
-}
-
-// The words against Theorems 1 and 3 (each with its witness), and the words
-// that separate the readings of privileged: against the paper's letter, but
-// trapping in the least privileged mode.
-std::string word_lines(const check::ModelCheck& c) {
-  const model::Model& m = *c.model;
-  const prover::Classification& cl = c.classification;
-  std::string out;
-  for (prover::Theorem t : {prover::Theorem::One, prover::Theorem::Three}) {
-    std::string lines, only;
-    for (const prover::WordAnswer& w : cl.words) {
-      if (w.theorem != t || w.against != Tri::Yes) continue;
-      const std::string& name = m.insns[static_cast<size_t>(w.insn)].name;
-      if (w.reading == prover::Reading::Proof)
-        lines += fmt::format("      {:<10} {}: {}; {}\n", name, prover::describe_words(m, w), w.sensitive.words,
-                             w.unprivileged.words);
-      else if (proof_against(cl, w.insn, t) == Tri::No)
-        only += fmt::format("      {:<10} {}\n", name, w.unprivileged.words);
-    }
-    if (!lines.empty())
-      out += fmt::format("  words against {}, each with a witness (sensitive; not trapping):\n{}",
-                         prover::theorem_name(t), lines);
-    if (!only.empty())
-      out += fmt::format("  against {} by the paper's letter only (they trap in the least privileged mode):\n{}",
-                         prover::theorem_name(t), only);
-  }
-  return out;
-}
-
 std::string fuzz_line(const check::ModelCheck& c) {
   std::vector<std::string> parts;
   for (const check::Campaign* k : c.campaigns.in_order()) {
@@ -141,7 +106,9 @@ std::string efficiency_line(const check::ModelCheck& c) {
 // "Theorem 1 holds; trap-and-emulate equivalence fails against 2: a b"
 std::string verdicts_short(const prover::Classification& c) {
   std::vector<std::string> parts;
-  for (const prover::ModelVerdict* v : c.verdicts.in_order()) parts.push_back(v->name + " " + check::verdict_text(*v));
+  const prover::Verdicts& vs = c.verdicts;
+  for (const prover::ModelVerdict* v : {&vs.theorem1, &vs.theorem3, &vs.trap_emulate, &vs.hybrid})
+    parts.push_back(v->name + " " + check::verdict_text(*v));
   return join(parts, "; ");
 }
 
@@ -188,9 +155,9 @@ std::string atlas_block(const check::ModelCheck& c) {
   if (vs.theorem2) order.push_back(&*vs.theorem2);
   for (const prover::ModelVerdict* v : {&vs.theorem3, &vs.trap_emulate, &vs.hybrid}) order.push_back(v);
   for (const prover::ModelVerdict* v : order) out += fmt::format("  {:<30} {}\n", v->name, check::verdict_text(*v));
-  out += fmt::format("  {:<30} Theorem 1 {}; Theorem 3 {}\n", "by the paper's letter",
+  out += fmt::format("  {:<30} Theorem 1 {}; Theorem 3 {}\n", "literal reading",
                      check::verdict_text(vs.theorem1_letter), check::verdict_text(vs.theorem3_letter));
-  out += word_lines(c);
+  for (const std::string& l : check::word_lines(cl)) out += l + "\n";
   for (const std::string& e : cl.explanations) out += fmt::format("  {:<12} {}\n", "theorem/VMM", e);
   out += flagged_by_kind(c);
   out += theorem2_line(c);
@@ -215,7 +182,9 @@ std::string atlas_table(const std::vector<check::ModelCheck>& cs) {
   for (const check::ModelCheck& c : cs) {
     const auto& v = c.classification.verdicts;
     std::string agree = !c.disagreements.empty() ? "DISAGREE" : !c.errors.empty() ? "error" : "agree";
-    std::string t2 = c.nesting ? check::holds_word(c.nesting->verdict.holds) : "-";
+    std::string t2 = !c.nesting                              ? "-"
+                     : !c.nesting->verdict.undecided.empty() ? "undecided"
+                                                             : check::holds_word(c.nesting->verdict.holds);
     out += fmt::format("{:<12} {:<10} {:<10} {:<10} {:<17} {:<10} {}\n", c.model->name,
                        check::holds_word(v.theorem1.holds), t2, check::holds_word(v.theorem3.holds),
                        check::holds_word(v.trap_emulate.holds), check::holds_word(v.hybrid.holds), agree);

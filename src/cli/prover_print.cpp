@@ -1,8 +1,10 @@
 #include "cli/prover_print.hpp"
 
+#include "check/words.hpp"
 #include "cli/common.hpp"
 #include "corpus/case.hpp"
 #include "diff/lockstep.hpp"
+#include "report/report.hpp"
 #include "util/files.hpp"
 #include "vmm/vmm.hpp"
 
@@ -161,6 +163,7 @@ std::string classification_text(const prover::Classification& c, unsigned jobs) 
         fmt::format("  {:<30} {:<8} {}\n", v->name, status,
                     v->holds == Tri::No ? "against: " + fmt::format("{}", fmt::join(v->against, ", ")) : v->statement);
   }
+  for (const std::string& l : check::word_lines(c)) out += l + "\n";
   for (const std::string& e : c.explanations) out += "  note: " + e + "\n";
   bool any = false;
   for (const Row& r : c.rows)
@@ -236,6 +239,7 @@ nlohmann::json classification_json(const prover::Classification& c) {
           {"fetch", finding_json(c.fetch)},
           {"instructions", rows},
           {"verdicts", verdicts},
+          {"words", report::words_json(c)},
           {"explanations", c.explanations},
           {"internal_errors", c.internal_errors}};
 }

@@ -74,9 +74,9 @@ bool Classification::any_unknown() const {
 
 std::vector<const ModelVerdict*> Verdicts::in_order() const {
   std::vector<const ModelVerdict*> out = {&theorem1, &theorem3, &trap_emulate, &hybrid};
-  if (theorem2) out.push_back(&*theorem2);
   out.push_back(&theorem1_letter);
   out.push_back(&theorem3_letter);
+  if (theorem2) out.push_back(&*theorem2);
   return out;
 }
 
@@ -355,8 +355,8 @@ Classification classify(std::shared_ptr<const model::Model> mp, const Options& o
 
   // Theorem 1 or 3 under one reading of privileged, from the word answers.
   auto by_words = [&](Theorem t, Reading rd, const std::string& statement) {
-    ModelVerdict v{theorem_name(t), Tri::Yes, {}, statement, {}};
-    if (rd == Reading::Letter) v.name += " (the paper's letter)";
+    ModelVerdict v{theorem_name(t), Tri::Yes, {}, statement, {}, {}};
+    if (rd == Reading::Letter) v.name += " (literal)";
     for (const WordAnswer& w : c.words) {
       if (w.theorem != t || w.reading != rd) continue;
       const std::string& insn = m.insns[static_cast<size_t>(w.insn)].name;
@@ -367,7 +367,7 @@ Classification classify(std::shared_ptr<const model::Model> mp, const Options& o
     return v;
   };
   auto equivalent = [&](const std::string& name, const std::string& statement, Strategy s) {
-    ModelVerdict v{name, of(c.fetch) == Tri::Unknown ? Tri::Unknown : Tri::Yes, {}, statement, {}};
+    ModelVerdict v{name, of(c.fetch) == Tri::Unknown ? Tri::Unknown : Tri::Yes, {}, statement, {}, {}};
     if (of(c.fetch) == Tri::Yes) v.against.push_back("(fetch)");
     if (of(c.fetch) == Tri::Unknown) v.unanswered.push_back("(fetch)");
     for (const Row& r : c.rows) {

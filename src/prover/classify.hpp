@@ -69,6 +69,9 @@ struct ModelVerdict {
   // The instructions ("(fetch)", ...) whose answers it needs and has not:
   // with none against it, they make it unknown.
   std::vector<std::string> unanswered;
+  // Not decided, and why (holds is then unknown): the question is about the
+  // machine, and the model's VMM presents less than the machine (Theorem 2).
+  std::string undecided;
 };
 
 // The model's verdicts, by name.
@@ -78,7 +81,7 @@ struct Verdicts {
   ModelVerdict theorem1, theorem3, trap_emulate, hybrid;
   ModelVerdict theorem1_letter, theorem3_letter;
   std::optional<ModelVerdict> theorem2; // popek check only (the VMM under itself)
-  // In the order the outputs print them: the paper's letter last, after theorem2 (when present).
+  // In the order the outputs print them: the literal readings after the others, theorem2 last (when present).
   std::vector<const ModelVerdict*> in_order() const;
 };
 

@@ -567,6 +567,27 @@ Finding Prover::run_hosting(Finding* none) {
   return f;
 }
 
+Finding Prover::run_presents(size_t mode) {
+  auto start = std::chrono::steady_clock::now();
+  const model::Mode& md = m_->modes[mode];
+  Finding f;
+  f.query.property = Property::Equivalence;
+  f.name = "presents: the VMM accepts some guest in " + md.name + " mode";
+  sm_.unknowns().clear();
+  Built b;
+  b.vm = make_vm(sm_, "V", Expect{}, allocation_);
+  const model::Register& mreg = m_->mode_register();
+  b.assume.push_back(b.vm->alone);
+  b.assume.push_back(c_.eq(b.vm->v.cells[mreg.slot], c_.bv(md.code, mreg.width)));
+  b.claim = c_.bool_val(false);
+  smt::Solver::Scope scope(s_);
+  pose(b);
+  f.answer = s_.prove(f.name, b.claim, limits_);
+  f.yes = f.answer.verdict == smt::Verdict::Witness;
+  f.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return f;
+}
+
 std::string Prover::smt2(int insn, const Query& q) {
   Built b = insn < 0 ? build_fetch(Expect{}) : build(insn, q, Expect{});
   smt::Solver::Scope scope(s_);

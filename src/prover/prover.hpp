@@ -117,6 +117,9 @@ public:
   // proved, the VMM under itself runs no guest, and every nested query holds
   // vacuously.
   Finding run_hosting(Finding* none = nullptr);
+  // Whether the VMM accepts some guest in mode `mode` (an index into the
+  // model's modes): a witness is one; proved, it presents no such guest.
+  Finding run_presents(size_t mode);
   // The same obligations as standalone SMT-LIB2 scripts (insn -1: the fetch).
   std::string smt2(int insn, const Query& q);
   // Whether the vmm map moves unit `u` by the allocation's base (a relocation register).

@@ -21,6 +21,7 @@ struct Nesting {
   vmm::Allocation allocation; // the nested allocation the queries are about
   Finding hosting, fetch;
   Finding hosts_none;               // proved: the VMM under itself runs no guest, and the nested steps hold vacuously
+  std::vector<Finding> presents;    // per mode: some guest the VMM accepts runs in it (a witness shows one)
   std::vector<Row> rows;            // per instruction: the nested trap-and-emulate VMM step
   std::vector<std::string> flagged; // the instructions whose nested step is flagged
   ModelVerdict verdict;             // "Theorem 2"

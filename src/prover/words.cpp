@@ -16,7 +16,7 @@ namespace popek::prover {
 
 const char* theorem_name(Theorem t) { return t == Theorem::One ? "Theorem 1" : "Theorem 3"; }
 const char* reading_name(Reading r) {
-  return r == Reading::Proof ? "traps in the least privileged mode" : "the paper's letter";
+  return r == Reading::Proof ? "traps in the least privileged mode" : "the literal reading";
 }
 Property privilege_property(Reading r) { return r == Reading::Proof ? Property::TrapsLeast : Property::Privileged; }
 
@@ -86,9 +86,13 @@ std::vector<Query> sensitivities(const Row& r, Theorem t) {
 }
 
 // How many values of a narrow operand field popek names before it stops
-// (fields of up to kNarrow bits; of a wider field it asks only whether it is fixed).
+// (fields of up to kNarrow bits; of a wider field it asks only whether it is
+// fixed), and how many queries it spends naming one instruction's words: each
+// field is first asked whether it is fixed, then the narrow ones, in order,
+// are enumerated while the budget lasts.
 constexpr size_t kMaxValues = 8;
 constexpr unsigned kNarrow = 12;
+constexpr unsigned kBudget = 10;
 
 // One instruction's word queries, on one prover.
 struct Asker {
@@ -146,24 +150,30 @@ WordAnswer Asker::decide(const Row& r, Theorem t, Reading rd) {
 // out, up to kMaxValues; of a wide field, only whether it can differ.
 void Asker::name_fields(WordAnswer& w, const Query& sens, const Query& priv, const std::vector<uint64_t>& first) {
   const auto& fields = m.insns[static_cast<size_t>(insn)].enc.fields;
+  unsigned spent = 0;
+  // One more value of field k, the values found ruled out: false when there is none or no answer.
+  auto more = [&](FieldValues& fv, size_t k) {
+    std::vector<Ban> bans;
+    for (uint64_t v : fv.values) bans.push_back({k, v});
+    WordWitness x = p.word(insn, sens, priv, bans);
+    ++w.queries;
+    ++spent;
+    if (x.sensitive.answer.verdict == smt::Verdict::Proved) fv.complete = true;
+    if (x.sensitive.answer.verdict != smt::Verdict::Witness) return false;
+    fv.values.push_back(x.fields.at(k));
+    return true;
+  };
   for (size_t k = 0; k < fields.size(); ++k) {
-    FieldValues fv{fields[k].name, fields[k].width, {first.at(k)}};
-    const size_t cap = fields[k].width <= kNarrow ? kMaxValues : 1;
-    const uint64_t range = fields[k].width >= 64 ? UINT64_MAX : uint64_t{1} << fields[k].width;
-    while (!fv.complete && fv.values.size() <= cap) {
-      if (fv.values.size() == range) {
-        fv.complete = true;
-        break;
-      }
-      std::vector<Ban> bans;
-      for (uint64_t v : fv.values) bans.push_back({k, v});
-      WordWitness x = p.word(insn, sens, priv, bans);
-      ++w.queries;
-      if (x.sensitive.answer.verdict == smt::Verdict::Proved) fv.complete = true;
-      if (x.sensitive.answer.verdict != smt::Verdict::Witness) break;
-      fv.values.push_back(x.fields.at(k));
-    }
-    w.fields.push_back(std::move(fv));
+    w.fields.push_back({fields[k].name, fields[k].width, {first.at(k)}});
+    if (spent < kBudget) more(w.fields.back(), k);
+  }
+  for (size_t k = 0; k < fields.size(); ++k) {
+    FieldValues& fv = w.fields[k];
+    const uint64_t range = fv.width >= 64 ? UINT64_MAX : uint64_t{1} << fv.width;
+    if (fv.width > kNarrow) continue;
+    while (!fv.complete && fv.values.size() < range && fv.values.size() <= kMaxValues && spent < kBudget)
+      if (!more(fv, k)) break;
+    if (fv.values.size() == range) fv.complete = true;
   }
 }
 

@@ -27,7 +27,7 @@ enum class Theorem { One, Three };
 // privileged one).
 enum class Reading { Proof, Letter };
 const char* theorem_name(Theorem t);     // "Theorem 1"
-const char* reading_name(Reading r);     // "traps in the least privileged mode", "the paper's letter"
+const char* reading_name(Reading r);     // "traps in the least privileged mode", "the literal reading"
 Property privilege_property(Reading r); // TrapsLeast, Privileged
 
 // What popek found of one operand field over the words against a theorem.

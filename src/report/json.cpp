@@ -36,6 +36,31 @@ json verdict_json(const prover::ModelVerdict& v) {
   return {{"name", v.name}, {"holds", prover::tri_name(v.holds)}, {"against", v.against}, {"statement", v.statement}};
 }
 
+} // namespace
+
+json words_json(const prover::Classification& c) {
+  json out = json::array();
+  for (const prover::WordAnswer& w : c.words) {
+    if (w.against == prover::Tri::No) continue;
+    json fields = json::array();
+    for (const prover::FieldValues& f : w.fields)
+      fields.push_back({{"field", f.field}, {"values", f.values}, {"complete", f.complete}});
+    out.push_back({{"insn", c.model->insns[static_cast<size_t>(w.insn)].name},
+                   {"theorem", prover::theorem_name(w.theorem)},
+                   {"reading", prover::reading_name(w.reading)},
+                   {"against", prover::tri_name(w.against)},
+                   {"word", or_null(w.word)},
+                   {"words", or_null(w.against == prover::Tri::Yes ? prover::describe_words(*c.model, w) : "")},
+                   {"sensitive", or_null(w.sensitive.words)},
+                   {"unprivileged", or_null(w.unprivileged.words)},
+                   {"fields", fields},
+                   {"why_unknown", or_null(w.why_unknown)}});
+  }
+  return out;
+}
+
+namespace {
+
 json verdicts_json(const prover::Classification& c) {
   json out = json::array();
   for (const prover::ModelVerdict* v : c.verdicts.in_order()) out.push_back(verdict_json(*v));

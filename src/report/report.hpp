@@ -116,6 +116,9 @@ struct Report {
 Report prepare(const std::vector<check::ModelCheck>& checks, const std::string& models_dir);
 
 nlohmann::json to_json(const Report& r);
+// Theorems 1 and 3 per word (prover::WordAnswer): one object per instruction,
+// theorem and reading with an answer other than "no".
+nlohmann::json words_json(const prover::Classification& c);
 std::string to_markdown(const Report& r);
 std::string to_html(const Report& r);
 
