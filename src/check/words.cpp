@@ -74,14 +74,14 @@ std::vector<std::string> word_lines(const prover::Classification& c) {
       if (w.theorem != t || w.against != Tri::Yes) continue;
       const std::string& name = m.insns[static_cast<size_t>(w.insn)].name;
       if (w.reading == prover::Reading::Proof)
-        against.push_back(fmt::format("      {:<10} {}: {}; {}", name, prover::describe_words(m, w),
-                                      w.sensitive.words, w.unprivileged.words));
+        against.push_back(fmt::format("      {:<10} {}: {}; {}", name, prover::describe_words(m, w), w.sensitive.words,
+                                      w.unprivileged.words));
       else if (proof_against(c, w.insn, t) == Tri::No)
         only.push_back(fmt::format("      {:<10} {}", name, w.unprivileged.words));
     }
     if (!against.empty())
-      out.push_back(fmt::format("  words against {}, each with a witness (sensitive; not trapping):",
-                                prover::theorem_name(t)));
+      out.push_back(
+          fmt::format("  words against {}, each with a witness (sensitive; not trapping):", prover::theorem_name(t)));
     out.insert(out.end(), against.begin(), against.end());
     if (!only.empty())
       out.push_back(fmt::format("  against {} by the literal reading only (they trap in the least privileged mode):",

@@ -87,10 +87,10 @@ struct Verdicts {
 
 struct Classification {
   std::shared_ptr<const model::Model> model;
-  std::vector<Unit> units;    // system units
-  std::vector<Tri> relocated; // per unit: the vmm map moves it by the base
-  Finding fetch;              // the fetch obligation
-  std::vector<Row> rows;      // one per instruction
+  std::vector<Unit> units;       // system units
+  std::vector<Tri> relocated;    // per unit: the vmm map moves it by the base
+  Finding fetch;                 // the fetch obligation
+  std::vector<Row> rows;         // one per instruction
   std::vector<WordAnswer> words; // Theorems 1 and 3 per word: per instruction, each theorem under each reading
   Verdicts verdicts;
   std::vector<std::string> explanations;     // where Theorem 1 (3) and equivalence disagree, why

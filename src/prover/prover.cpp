@@ -289,9 +289,9 @@ Built Prover::build_location(int insn, const Query& q, const Expect& policy, con
   b.fetch = r1.fetch;
   b.vm = vm;
   b.sides = {{"in place", vm.v, r1.step, r1.step.after}, {"relocated", moved, r2.step, back}};
-  b.claim = c.implies(neither_memtraps(c, r1.step, r2.step),
-                      same_outcome(c, r1.step, r2.step,
-                                   same_state(c, relocate_bits(sm_, vm, r1.step.after, moves), back)));
+  b.claim =
+      c.implies(neither_memtraps(c, r1.step, r2.step),
+                same_outcome(c, r1.step, r2.step, same_state(c, relocate_bits(sm_, vm, r1.step.after, moves), back)));
   return b;
 }
 

@@ -40,7 +40,8 @@ WordWitness Prover::word(int insn, const Query& sens, const Query& priv, const s
     for (Term t : b->assume) s_.assume(t);
   s_.assume(sm_.unknowns().consistency(c_));
   for (size_t k = 0; k < p.fetch.units.size(); ++k) s_.assume(c_.eq(p.fetch.units[k], s.fetch.units[k]));
-  for (const Ban& b : bans) s_.assume(c_.lnot(c_.eq(p.fetch.fields[b.field], c_.bv(b.value, c_.width(p.fetch.fields[b.field])))));
+  for (const Ban& b : bans)
+    s_.assume(c_.lnot(c_.eq(p.fetch.fields[b.field], c_.bv(b.value, c_.width(p.fetch.fields[b.field])))));
   // A witness falsifies both claims: the word is sensitive and not privileged.
   fs.answer = s_.prove(fs.name, c_.lor({p.claim, s.claim}), limits_);
   fp.answer = fs.answer;

@@ -26,8 +26,8 @@ enum class Theorem { One, Three };
 // the paper's letter (traps in every less privileged mode, never in the most
 // privileged one).
 enum class Reading { Proof, Letter };
-const char* theorem_name(Theorem t);     // "Theorem 1"
-const char* reading_name(Reading r);     // "traps in the least privileged mode", "the literal reading"
+const char* theorem_name(Theorem t);    // "Theorem 1"
+const char* reading_name(Reading r);    // "traps in the least privileged mode", "the literal reading"
 Property privilege_property(Reading r); // TrapsLeast, Privileged
 
 // What popek found of one operand field over the words against a theorem.
@@ -43,10 +43,10 @@ struct WordAnswer {
   int insn = -1;
   Theorem theorem = Theorem::One;
   Reading reading = Reading::Proof;
-  Tri against = Tri::Unknown; // some one word of it is sensitive and not privileged
-  Finding sensitive;       // the witness word's sensitivity (its query and words)
-  Finding unprivileged;    // the same word failing to be privileged
-  std::string word;        // the witness word, as assembly
+  Tri against = Tri::Unknown;      // some one word of it is sensitive and not privileged
+  Finding sensitive;               // the witness word's sensitivity (its query and words)
+  Finding unprivileged;            // the same word failing to be privileged
+  std::string word;                // the witness word, as assembly
   std::vector<FieldValues> fields; // operand values that give such words (the proof's reading only)
   std::string why_unknown;         // when against is unknown
   unsigned queries = 0;
