@@ -61,10 +61,8 @@ std::string flagged_by_kind(const check::ModelCheck& c) {
       shown = f;
     }
     // The most direct witness first: native against the VMM; the kinds after.
-    if (const Finding* step = r.witness(Property::VmmStep, !te)) {
-      if (shown) also.insert(also.begin(), kKinds[first].name);
-      shown = step;
-    }
+    // (The first kind heads the group the line is in.)
+    if (const Finding* step = r.witness(Property::VmmStep, !te)) shown = step;
     std::string line = fmt::format("      {:<10} [{}] {}", m.insns[static_cast<size_t>(r.insn)].name, join(vmms, ", "),
                                    shown ? shown->words : "");
     if (!also.empty()) line += "; also " + join(also, ", ");

@@ -224,8 +224,10 @@ std::string value_words(uint64_t v) { return v < 10 ? std::to_string(v) : fmt::f
 std::string field_words(const FieldValues& f) {
   const uint64_t range = f.width >= 64 ? UINT64_MAX : uint64_t{1} << f.width;
   if (f.complete && f.values.size() == range) return "any " + f.field;
+  std::vector<uint64_t> sorted = f.values;
+  std::sort(sorted.begin(), sorted.end());
   std::vector<std::string> vs;
-  for (uint64_t v : f.values) vs.push_back(value_words(v));
+  for (uint64_t v : sorted) vs.push_back(value_words(v));
   if (f.complete && vs.size() == 1) return f.field + " = " + vs.front();
   if (f.complete) return fmt::format("{} ∈ {{{}}}", f.field, fmt::join(vs, ", "));
   if (vs.size() == 1) return f.field + " = " + vs.front() + " among others";
