@@ -93,6 +93,28 @@ TEST_F(ProverTest, AnInstructionThatTrapsInEveryModeSeparatesTheReadings) {
   EXPECT_EQ(c.verdicts.trap_emulate.holds, Tri::Yes);
 }
 
+// `setc` sets R from A unless A is zero, and only in supervisor mode: with A
+// zero it does nothing in any mode (an ARM word whose condition fails). The
+// proof's reading ties the ordinary registers of the sensitive state and the
+// non-trapping one, so that does not count; the literal reading does not.
+constexpr const char* kConditional = R"(
+insn setc 0111 0001  "setc"     {
+  if A != 0 {
+    require mode == s
+    R = A
+  }
+}
+)";
+
+TEST_F(ProverTest, AWordThatDoesNothingWhereItRunsIsNotAgainstTheoremOne) {
+  prover::Classification c = classify(std::string(kTiny) + kConditional);
+  const prover::Row& setc = row(c, "setc");
+  EXPECT_EQ(setc.control(), Tri::Yes);
+  EXPECT_EQ(setc.traps_least(), Tri::No); // with A zero, in user mode
+  EXPECT_EQ(answer(c, "setc", Theorem::One, Reading::Proof).against, Tri::No);
+  EXPECT_EQ(answer(c, "setc", Theorem::One, Reading::Letter).against, Tri::Yes);
+}
+
 // A machine whose VMM changes a system flag but relocates nothing: reading
 // the flag depends on the flag (register sensitivity), not on where the
 // guest lies. The location query moves only what the map moves by the base.

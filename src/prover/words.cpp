@@ -40,6 +40,20 @@ WordWitness Prover::word(int insn, const Query& sens, const Query& priv, const s
     for (Term t : b->assume) s_.assume(t);
   s_.assume(sm_.unknowns().consistency(c_));
   for (size_t k = 0; k < p.fetch.units.size(); ++k) s_.assume(c_.eq(p.fetch.units[k], s.fetch.units[k]));
+  // By the proof's reading, also the same ordinary registers: where the word
+  // runs without a trap, a VMM runs it directly, and that matters only where
+  // it is sensitive with those registers (an ARM word whose condition fails
+  // does nothing in every mode). Memory is not tied: a conservative answer.
+  if (priv.property == Property::TrapsLeast) {
+    const std::vector<uint64_t> sys = system_masks(*m_);
+    const unsigned mode = m_->mode_register().slot;
+    const State &a = p.sides.front().before, &b = s.sides.front().before;
+    for (size_t i = 0; i < sys.size(); ++i) {
+      const uint64_t ordinary = model::width_mask(c_.width(a.cells[i])) & ~sys[i];
+      if (i != mode && ordinary)
+        s_.assume(c_.eq(symbolic::masked(c_, a.cells[i], ordinary), symbolic::masked(c_, b.cells[i], ordinary)));
+    }
+  }
   for (const Ban& b : bans)
     s_.assume(c_.lnot(c_.eq(p.fetch.fields[b.field], c_.bv(b.value, c_.width(p.fetch.fields[b.field])))));
   // A witness falsifies both claims: the word is sensitive and not privileged.

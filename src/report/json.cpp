@@ -256,6 +256,7 @@ json model_json(const ModelReport& mr) {
           {"relocation", relocation},
           {"queries", c.queries},
           {"verdicts", verdicts_json(c)},
+          {"words", words_json(c)},
           {"explanations", c.explanations},
           {"fetch", finding_json(c, c.fetch)},
           {"instructions", insns},
